@@ -77,6 +77,16 @@ public final class Labels implements Comparable<Labels> {
     return values[i];
   }
 
+  /** The names in sorted order, as an unmodifiable view (no copy). */
+  public java.util.List<String> names() {
+    return Collections.unmodifiableList(Arrays.asList(names));
+  }
+
+  /** The values in name order, as an unmodifiable view (no copy). */
+  public java.util.List<String> values() {
+    return Collections.unmodifiableList(Arrays.asList(values));
+  }
+
   /** The value of {@code name}, or {@code null} when absent. */
   public String get(String name) {
     int i = indexOf(name);

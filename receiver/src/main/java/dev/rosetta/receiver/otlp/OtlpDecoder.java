@@ -1,0 +1,513 @@
+package dev.rosetta.receiver.otlp;
+
+import com.google.protobuf.ByteString;
+import dev.rosetta.model.HistogramPoint;
+import dev.rosetta.model.InstrumentationScope;
+import dev.rosetta.model.Labels;
+import dev.rosetta.model.Metric;
+import dev.rosetta.model.MetricBatch;
+import dev.rosetta.model.MetricType;
+import dev.rosetta.model.NumberPoint;
+import dev.rosetta.model.Point;
+import dev.rosetta.model.ResourceMetrics;
+import dev.rosetta.model.ScopeMetrics;
+import dev.rosetta.model.SummaryPoint;
+import dev.rosetta.model.Temporality;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.DataPointFlags;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Converts an OTLP {@link ExportMetricsServiceRequest} into the protocol-free {@link MetricBatch}.
+ *
+ * <p>Failures are isolated per point: an invalid point (no value, histogram counts that do not add
+ * up, decreasing bounds, ...) is left out and counted in {@link Result#rejectedPoints()} with the
+ * first reasons in {@link Result#errorMessage()}; the rest of the request goes on. Exponential
+ * histograms become explicit-bucket histograms with the same count, sum and bucket contents.
+ * Points flagged {@code NO_RECORDED_VALUE} carry no data and are skipped without counting as errors.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class OtlpDecoder {
+
+  /** What a request decoded to. */
+  public record Result(MetricBatch batch, int acceptedPoints, int rejectedPoints, String errorMessage) {}
+
+  private static final int MAX_REASONS = 3;
+
+  private OtlpDecoder() {}
+
+  public static Result decode(ExportMetricsServiceRequest request) {
+    Errors errors = new Errors();
+    int accepted = 0;
+    List<ResourceMetrics> resources = new ArrayList<>(request.getResourceMetricsCount());
+    for (io.opentelemetry.proto.metrics.v1.ResourceMetrics rm : request.getResourceMetricsList()) {
+      Labels resource = attributes(rm.getResource().getAttributesList());
+      List<ScopeMetrics> scopes = new ArrayList<>(rm.getScopeMetricsCount());
+      for (io.opentelemetry.proto.metrics.v1.ScopeMetrics sm : rm.getScopeMetricsList()) {
+        InstrumentationScope scope =
+            sm.hasScope()
+                ? new InstrumentationScope(
+                    sm.getScope().getName(), sm.getScope().getVersion(), attributes(sm.getScope().getAttributesList()))
+                : InstrumentationScope.empty();
+        List<Metric> metrics = new ArrayList<>(sm.getMetricsCount());
+        for (io.opentelemetry.proto.metrics.v1.Metric m : sm.getMetricsList()) {
+          Metric converted = metric(m, errors);
+          if (converted != null && !converted.points().isEmpty()) {
+            metrics.add(converted);
+            accepted += converted.points().size();
+          }
+        }
+        if (!metrics.isEmpty()) {
+          scopes.add(new ScopeMetrics(scope, metrics));
+        }
+      }
+      if (!scopes.isEmpty()) {
+        resources.add(new ResourceMetrics(resource, scopes));
+      }
+    }
+    return new Result(new MetricBatch(resources), accepted, errors.count, errors.message());
+  }
+
+  private static Metric metric(io.opentelemetry.proto.metrics.v1.Metric m, Errors errors) {
+    String name = m.getName();
+    switch (m.getDataCase()) {
+      case GAUGE -> {
+        if (name.isEmpty()) {
+          errors.reject(m.getGauge().getDataPointsCount(), "metric name is empty");
+          return null;
+        }
+        List<Point> pts = numberPoints(name, m.getGauge().getDataPointsList(), errors);
+        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.GAUGE, Temporality.CUMULATIVE, pts);
+      }
+      case SUM -> {
+        var sum = m.getSum();
+        if (name.isEmpty()) {
+          errors.reject(sum.getDataPointsCount(), "metric name is empty");
+          return null;
+        }
+        Temporality t = temporality(sum.getAggregationTemporality());
+        if (t == null) {
+          errors.reject(sum.getDataPointsCount(), "metric " + name + ": aggregation temporality is unspecified");
+          return null;
+        }
+        List<Point> pts = numberPoints(name, sum.getDataPointsList(), errors);
+        MetricType type = sum.getIsMonotonic() ? MetricType.COUNTER : MetricType.UP_DOWN_COUNTER;
+        return new Metric(name, m.getDescription(), m.getUnit(), type, t, pts);
+      }
+      case HISTOGRAM -> {
+        var h = m.getHistogram();
+        if (name.isEmpty()) {
+          errors.reject(h.getDataPointsCount(), "metric name is empty");
+          return null;
+        }
+        Temporality t = temporality(h.getAggregationTemporality());
+        if (t == null) {
+          errors.reject(h.getDataPointsCount(), "metric " + name + ": aggregation temporality is unspecified");
+          return null;
+        }
+        List<Point> pts = new ArrayList<>(h.getDataPointsCount());
+        for (HistogramDataPoint p : h.getDataPointsList()) {
+          if (noRecordedValue(p.getFlags())) {
+            continue;
+          }
+          Point hp = histogramPoint(name, p, errors);
+          if (hp != null) {
+            pts.add(hp);
+          }
+        }
+        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.HISTOGRAM, t, pts);
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        var h = m.getExponentialHistogram();
+        if (name.isEmpty()) {
+          errors.reject(h.getDataPointsCount(), "metric name is empty");
+          return null;
+        }
+        Temporality t = temporality(h.getAggregationTemporality());
+        if (t == null) {
+          errors.reject(h.getDataPointsCount(), "metric " + name + ": aggregation temporality is unspecified");
+          return null;
+        }
+        List<Point> pts = new ArrayList<>(h.getDataPointsCount());
+        for (ExponentialHistogramDataPoint p : h.getDataPointsList()) {
+          if (noRecordedValue(p.getFlags())) {
+            continue;
+          }
+          Point hp = exponentialPoint(name, p, errors);
+          if (hp != null) {
+            pts.add(hp);
+          }
+        }
+        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.HISTOGRAM, t, pts);
+      }
+      case SUMMARY -> {
+        var s = m.getSummary();
+        if (name.isEmpty()) {
+          errors.reject(s.getDataPointsCount(), "metric name is empty");
+          return null;
+        }
+        List<Point> pts = new ArrayList<>(s.getDataPointsCount());
+        for (SummaryDataPoint p : s.getDataPointsList()) {
+          if (noRecordedValue(p.getFlags())) {
+            continue;
+          }
+          Point sp = summaryPoint(name, p, errors);
+          if (sp != null) {
+            pts.add(sp);
+          }
+        }
+        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.SUMMARY, Temporality.CUMULATIVE, pts);
+      }
+      default -> {
+        // A metric without data carries no points: nothing to reject, but tell the sender.
+        errors.note("metric " + (name.isEmpty() ? "(unnamed)" : name) + " has no data");
+        return null;
+      }
+    }
+  }
+
+  private static boolean noRecordedValue(int flags) {
+    return (flags & DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE) != 0;
+  }
+
+  private static Temporality temporality(AggregationTemporality t) {
+    return switch (t) {
+      case AGGREGATION_TEMPORALITY_CUMULATIVE -> Temporality.CUMULATIVE;
+      case AGGREGATION_TEMPORALITY_DELTA -> Temporality.DELTA;
+      default -> null;
+    };
+  }
+
+  private static List<Point> numberPoints(String name, List<NumberDataPoint> in, Errors errors) {
+    List<Point> out = new ArrayList<>(in.size());
+    for (NumberDataPoint p : in) {
+      if (noRecordedValue(p.getFlags())) {
+        continue;
+      }
+      double v;
+      switch (p.getValueCase()) {
+        case AS_DOUBLE -> v = p.getAsDouble();
+        case AS_INT -> v = p.getAsInt();
+        default -> {
+          errors.reject(1, "metric " + name + ": data point has no value");
+          continue;
+        }
+      }
+      out.add(new NumberPoint(attributes(p.getAttributesList()), p.getStartTimeUnixNano(), p.getTimeUnixNano(), v));
+    }
+    return out;
+  }
+
+  private static Point histogramPoint(String name, HistogramDataPoint p, Errors errors) {
+    int nb = p.getExplicitBoundsCount();
+    int nc = p.getBucketCountsCount();
+    double[] bounds;
+    long[] counts;
+    if (nc == 0) {
+      // No buckets at all: only count and sum are known.
+      bounds = new double[0];
+      counts = new long[] {p.getCount()};
+    } else {
+      if (nc != nb + 1) {
+        errors.reject(1, "metric " + name + ": histogram has " + nc + " bucket counts for " + nb
+            + " explicit bounds (want bounds + 1)");
+        return null;
+      }
+      bounds = new double[nb];
+      counts = new long[nc];
+      long total = 0;
+      for (int i = 0; i < nb; i++) {
+        double b = p.getExplicitBounds(i);
+        if (Double.isNaN(b) || Double.isInfinite(b) || (i > 0 && b <= bounds[i - 1])) {
+          errors.reject(1, "metric " + name + ": histogram explicit bounds must be finite and strictly increasing");
+          return null;
+        }
+        bounds[i] = b;
+      }
+      for (int i = 0; i < nc; i++) {
+        long c = p.getBucketCounts(i);
+        if (c < 0) {
+          errors.reject(1, "metric " + name + ": histogram bucket count exceeds 2^63-1");
+          return null;
+        }
+        counts[i] = c;
+        total += c;
+      }
+      if (total != p.getCount()) {
+        errors.reject(1, "metric " + name + ": histogram count " + p.getCount()
+            + " differs from the sum of its bucket counts " + total);
+        return null;
+      }
+    }
+    if (p.getCount() < 0) {
+      errors.reject(1, "metric " + name + ": histogram count exceeds 2^63-1");
+      return null;
+    }
+    return new HistogramPoint(
+        attributes(p.getAttributesList()),
+        p.getStartTimeUnixNano(),
+        p.getTimeUnixNano(),
+        bounds,
+        counts,
+        p.getCount(),
+        p.hasSum() ? p.getSum() : Double.NaN,
+        p.hasMin() ? p.getMin() : Double.NaN,
+        p.hasMax() ? p.getMax() : Double.NaN);
+  }
+
+  private static Point exponentialPoint(String name, ExponentialHistogramDataPoint p, Errors errors) {
+    int scale = p.getScale();
+    if (scale < -10 || scale > 20) {
+      errors.reject(1, "metric " + name + ": exponential histogram scale " + scale + " outside [-10, 20]");
+      return null;
+    }
+    var neg = p.getNegative();
+    var pos = p.getPositive();
+    int n = neg.getBucketCountsCount() + pos.getBucketCountsCount() + 2;
+    double[] bounds = new double[n];
+    long[] counts = new long[n + 1];
+    int k = 0;
+    long total = 0;
+    // Negative buckets, most negative first: index i holds [-base^(i+1), -base^i), upper bound -base^i.
+    for (int j = neg.getBucketCountsCount() - 1; j >= 0; j--) {
+      long c = neg.getBucketCounts(j);
+      long index = (long) neg.getOffset() + j;
+      k = append(bounds, counts, k, -lowerBoundary(index, scale), c);
+      total += c;
+    }
+    // Zero bucket: [-threshold, threshold].
+    double zt = p.getZeroThreshold();
+    if (Double.isNaN(zt) || zt < 0 || Double.isInfinite(zt)) {
+      errors.reject(1, "metric " + name + ": exponential histogram zero threshold is not a finite non-negative number");
+      return null;
+    }
+    k = append(bounds, counts, k, zt, p.getZeroCount());
+    total += p.getZeroCount();
+    for (int j = 0; j < pos.getBucketCountsCount(); j++) {
+      long c = pos.getBucketCounts(j);
+      long index = (long) pos.getOffset() + j;
+      k = append(bounds, counts, k, lowerBoundary(index + 1, scale), c);
+      total += c;
+    }
+    for (long c : counts) {
+      if (c < 0) {
+        errors.reject(1, "metric " + name + ": exponential histogram bucket count exceeds 2^63-1");
+        return null;
+      }
+    }
+    if (total != p.getCount()) {
+      errors.reject(1, "metric " + name + ": exponential histogram count " + p.getCount()
+          + " differs from the sum of its bucket counts " + total);
+      return null;
+    }
+    double[] b = java.util.Arrays.copyOf(bounds, k);
+    long[] c = java.util.Arrays.copyOf(counts, k + 1); // last entry: (+Inf) bucket, empty
+    return new HistogramPoint(
+        attributes(p.getAttributesList()),
+        p.getStartTimeUnixNano(),
+        p.getTimeUnixNano(),
+        b,
+        c,
+        p.getCount(),
+        p.hasSum() ? p.getSum() : Double.NaN,
+        p.hasMin() ? p.getMin() : Double.NaN,
+        p.hasMax() ? p.getMax() : Double.NaN);
+  }
+
+  /** Appends a bucket with upper bound {@code bound}; merges into the previous one if not increasing. */
+  private static int append(double[] bounds, long[] counts, int k, double bound, long count) {
+    if (Double.isInfinite(bound) || Double.isNaN(bound)) {
+      // Overflowed boundary: fold into the previous bucket, or into +Inf at the end.
+      counts[k] += count;
+      return k;
+    }
+    if (k > 0 && bound <= bounds[k - 1]) {
+      counts[k - 1] += count;
+      return k;
+    }
+    bounds[k] = bound;
+    counts[k] = count;
+    return k + 1;
+  }
+
+  /** base^index with base = 2^(2^-scale). */
+  static double lowerBoundary(long index, int scale) {
+    if (scale <= 0) {
+      long exp = index << -scale;
+      if (exp > Double.MAX_EXPONENT) {
+        return Double.POSITIVE_INFINITY;
+      }
+      if (exp < Double.MIN_EXPONENT - 52) {
+        return 0;
+      }
+      return Math.scalb(1.0, (int) exp);
+    }
+    return Math.pow(2, index / (double) (1L << scale));
+  }
+
+  private static SummaryPoint summaryPoint(String name, SummaryDataPoint p, Errors errors) {
+    int n = p.getQuantileValuesCount();
+    double[] q = new double[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      var qv = p.getQuantileValues(i);
+      if (!(qv.getQuantile() >= 0 && qv.getQuantile() <= 1)) {
+        errors.reject(1, "metric " + name + ": summary quantile " + qv.getQuantile() + " outside [0, 1]");
+        return null;
+      }
+      q[i] = qv.getQuantile();
+      v[i] = qv.getValue();
+    }
+    if (p.getCount() < 0) {
+      errors.reject(1, "metric " + name + ": summary count exceeds 2^63-1");
+      return null;
+    }
+    return new SummaryPoint(
+        attributes(p.getAttributesList()), p.getStartTimeUnixNano(), p.getTimeUnixNano(), p.getCount(), p.getSum(), q, v);
+  }
+
+  /** OTLP attributes as labels; non-string values become their string form, duplicates keep the last. */
+  public static Labels attributes(List<KeyValue> kvs) {
+    if (kvs.isEmpty()) {
+      return Labels.empty();
+    }
+    Labels.Builder b = Labels.builder();
+    for (KeyValue kv : kvs) {
+      b.put(kv.getKey(), asString(kv.getValue()));
+    }
+    return b.build();
+  }
+
+  /** The string form of an attribute value: JSON for arrays and maps, base64 for bytes. */
+  public static String asString(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> formatDouble(v.getDoubleValue());
+      case BYTES_VALUE -> base64(v.getBytesValue());
+      case ARRAY_VALUE, KVLIST_VALUE -> {
+        StringBuilder sb = new StringBuilder();
+        appendJson(sb, v);
+        yield sb.toString();
+      }
+      default -> "";
+    };
+  }
+
+  private static String base64(ByteString b) {
+    return Base64.getEncoder().encodeToString(b.toByteArray());
+  }
+
+  static String formatDouble(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString((long) d);
+    }
+    return Double.toString(d);
+  }
+
+  private static void appendJson(StringBuilder sb, AnyValue v) {
+    switch (v.getValueCase()) {
+      case STRING_VALUE -> quote(sb, v.getStringValue());
+      case BOOL_VALUE -> sb.append(v.getBoolValue());
+      case INT_VALUE -> sb.append(v.getIntValue());
+      case DOUBLE_VALUE -> {
+        double d = v.getDoubleValue();
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+          quote(sb, Double.toString(d));
+        } else {
+          sb.append(formatDouble(d));
+        }
+      }
+      case BYTES_VALUE -> quote(sb, base64(v.getBytesValue()));
+      case ARRAY_VALUE -> {
+        sb.append('[');
+        var values = v.getArrayValue().getValuesList();
+        for (int i = 0; i < values.size(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          appendJson(sb, values.get(i));
+        }
+        sb.append(']');
+      }
+      case KVLIST_VALUE -> {
+        sb.append('{');
+        var values = v.getKvlistValue().getValuesList();
+        for (int i = 0; i < values.size(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          quote(sb, values.get(i).getKey());
+          sb.append(':');
+          appendJson(sb, values.get(i).getValue());
+        }
+        sb.append('}');
+      }
+      default -> sb.append("null");
+    }
+  }
+
+  private static void quote(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+
+  /** Counts rejected points and keeps the first few distinct reasons. */
+  private static final class Errors {
+    int count;
+    final List<String> reasons = new ArrayList<>(MAX_REASONS);
+    int moreReasons;
+
+    void reject(int points, String reason) {
+      count += points;
+      note(reason);
+    }
+
+    void note(String reason) {
+      if (reasons.contains(reason)) {
+        return;
+      }
+      if (reasons.size() < MAX_REASONS) {
+        reasons.add(reason);
+      } else {
+        moreReasons++;
+      }
+    }
+
+    String message() {
+      if (reasons.isEmpty()) {
+        return "";
+      }
+      String m = String.join("; ", reasons);
+      return moreReasons > 0 ? m + " (and " + moreReasons + " more)" : m;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.rosetta.receiver.pipeline;
+
+import dev.rosetta.model.MetricBatch;
+import dev.rosetta.receiver.otlp.OtlpDecoder;
+import dev.rosetta.receiver.otlp.OtlpEncoder;
+import dev.rosetta.receiver.store.SeriesStore;
+import dev.rosetta.receiver.telemetry.SelfMetrics;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The transport-neutral core every receiver calls: decode → stages → forward queue → series store.
+ *
+ * <p>The forward queue is offered first: when it refuses, the request is answered OVERLOADED and
+ * nothing of it is applied, so a sender's retry cannot count anything twice. Thread-safe; called
+ * from event-loop threads, never blocks.
+ */
+public final class IngestService {
+  /** The answer to one export request. */
+  public record Outcome(IngestStatus status, long rejectedPoints, String message, Duration retryAfter) {
+    public static Outcome ok(long rejected, String message) {
+      return new Outcome(IngestStatus.OK, rejected, message, Duration.ZERO);
+    }
+  }
+
+  private final AtomicReference<MetricStage> pipeline;
+  private final SeriesStore store;
+  private final Optional<ForwardTarget> forward;
+  private final SelfMetrics metrics;
+  private final Duration retryAfter;
+  private volatile boolean accepting = true;
+
+  public IngestService(
+      MetricStage pipeline, SeriesStore store, Optional<ForwardTarget> forward, SelfMetrics metrics,
+      Duration retryAfter) {
+    this.pipeline = new AtomicReference<>(Objects.requireNonNull(pipeline, "pipeline"));
+    this.store = Objects.requireNonNull(store, "store");
+    this.forward = Objects.requireNonNull(forward, "forward");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+  }
+
+  /** Replaces the stages atomically; requests in flight finish with the old ones. */
+  public void swapPipeline(MetricStage next) {
+    pipeline.set(Objects.requireNonNull(next, "next"));
+  }
+
+  /** After this, every request is answered OVERLOADED (used while stopping). */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /** Ingests a decoded OTLP request. */
+  public Outcome ingest(ExportMetricsServiceRequest request, String transport) {
+    OtlpDecoder.Result decoded = OtlpDecoder.decode(request);
+    return ingest(decoded.batch(), decoded.rejectedPoints(), decoded.errorMessage(),
+        decoded.rejectedPoints() == 0 ? request : null, transport);
+  }
+
+  /**
+   * Ingests a batch already decoded by a receiver.
+   *
+   * @param preRejected points the decoder refused
+   * @param preMessage the decoder's reasons ("" when none)
+   * @param original the wire request, when it holds exactly the batch (forwarded as is if no stage
+   *     changes the batch), else null
+   */
+  public Outcome ingest(MetricBatch decoded, int preRejected, String preMessage,
+      ExportMetricsServiceRequest original, String transport) {
+    metrics.refused(transport, "invalid", preRejected);
+    if (!accepting) {
+      int n = decoded.pointCount();
+      metrics.refused(transport, "stopping", n);
+      metrics.request(transport, IngestStatus.OVERLOADED.outcome);
+      return new Outcome(IngestStatus.OVERLOADED, n, "the service is stopping", retryAfter);
+    }
+    MetricBatch batch = pipeline.get().process(decoded);
+    int points = batch.pointCount();
+    if (forward.isPresent() && points > 0) {
+      ExportMetricsServiceRequest out = batch == decoded && original != null ? original : OtlpEncoder.encode(batch);
+      if (!forward.get().offer(out, points)) {
+        metrics.refused(transport, "forward_queue_full", decoded.pointCount());
+        metrics.request(transport, IngestStatus.OVERLOADED.outcome);
+        return new Outcome(IngestStatus.OVERLOADED, decoded.pointCount() + preRejected,
+            "the forward queue is full; retry later", retryAfter);
+      }
+    }
+    SeriesStore.ApplyResult applied = store.apply(batch);
+    metrics.refused(transport, applied.reason(), applied.refused());
+    long rejected = preRejected + applied.refused();
+    metrics.accepted(transport, decoded.pointCount() - applied.refused());
+    String message = preMessage;
+    if (applied.refused() > 0) {
+      String storeMessage = applied.refused() + " points not stored (" + applied.reason() + ")";
+      message = message.isEmpty() ? storeMessage : message + "; " + storeMessage;
+    }
+    metrics.request(transport, rejected > 0 ? "partial" : IngestStatus.OK.outcome);
+    return Outcome.ok(rejected, message);
+  }
+
+  /** Counts a request refused before it reached the pipeline (bad media type, too large, ...). */
+  public void refusedRequest(String transport, IngestStatus status) {
+    metrics.request(transport, status.outcome);
+  }
+}

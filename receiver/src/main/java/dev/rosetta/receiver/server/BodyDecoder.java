@@ -1,0 +1,95 @@
+package dev.rosetta.receiver.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Decodes an HTTP request body by its {@code Content-Encoding} (identity, gzip, deflate), reading
+ * at most {@code limit} decoded bytes: a body that would inflate beyond the limit is refused as soon
+ * as the limit is passed, so a compression bomb never inflates whole.
+ */
+public final class BodyDecoder {
+  /** The body is larger than the limit once decoded. */
+  public static final class TooLargeException extends Exception {
+    public TooLargeException(String message) {
+      super(message);
+    }
+  }
+
+  /** The Content-Encoding is not one this decoder reads. */
+  public static final class UnsupportedEncodingException extends Exception {
+    public UnsupportedEncodingException(String message) {
+      super(message);
+    }
+  }
+
+  /** The compressed stream is corrupt. */
+  public static final class CorruptBodyException extends Exception {
+    public CorruptBodyException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private BodyDecoder() {}
+
+  /** Whether bodies in this encoding are read; {@code null} or empty means identity. */
+  public static boolean supports(String encoding) {
+    String e = normalize(encoding);
+    return e.isEmpty() || e.equals("identity") || e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate");
+  }
+
+  private static String normalize(String encoding) {
+    return encoding == null ? "" : encoding.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** The decoded body. The input buffer is not released. */
+  public static byte[] decode(ByteBuf body, String encoding, long limit)
+      throws TooLargeException, UnsupportedEncodingException, CorruptBodyException {
+    String e = normalize(encoding);
+    if (e.isEmpty() || e.equals("identity")) {
+      if (body.readableBytes() > limit) {
+        throw new TooLargeException("request body of " + body.readableBytes() + " bytes exceeds the limit of "
+            + limit + " bytes");
+      }
+      byte[] out = new byte[body.readableBytes()];
+      body.getBytes(body.readerIndex(), out);
+      return out;
+    }
+    try (InputStream in = open(e, new ByteBufInputStream(body.duplicate()))) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min((int) Math.min(limit, Integer.MAX_VALUE - 8),
+          Math.max(256, body.readableBytes() * 4)));
+      byte[] buf = new byte[16384];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+        if (total > limit) {
+          throw new TooLargeException("request body exceeds the limit of " + limit + " bytes once decoded ("
+              + e + ")");
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } catch (ZipException | java.io.EOFException ex) {
+      throw new CorruptBodyException("corrupt " + e + " body: " + ex.getMessage(), ex);
+    } catch (IOException ex) {
+      throw new CorruptBodyException("cannot decode " + e + " body: " + ex.getMessage(), ex);
+    }
+  }
+
+  private static InputStream open(String encoding, InputStream raw) throws IOException, UnsupportedEncodingException {
+    return switch (encoding) {
+      case "gzip", "x-gzip" -> new GZIPInputStream(raw, 8192);
+      case "deflate" -> new InflaterInputStream(raw);
+      default -> throw new UnsupportedEncodingException("unsupported Content-Encoding \"" + encoding
+          + "\": use gzip, deflate or identity");
+    };
+  }
+}

@@ -1,0 +1,156 @@
+package dev.rosetta.receiver.store;
+
+import dev.rosetta.model.Labels;
+import io.prometheus.client.Collector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a {@link SeriesStore} as simpleclient metric families: counters, gauges, histograms
+ * (cumulative {@code _bucket} samples with {@code le}, {@code _count}, {@code _sum}), summaries and
+ * one {@code target_info} family for resource attributes. Each series is read under its own lock,
+ * so a scrape never sees a half-applied point. Thread-safe.
+ */
+public final class StoreCollector extends Collector {
+  private final SeriesStore store;
+
+  public StoreCollector(SeriesStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public List<MetricFamilySamples> collect() {
+    List<MetricFamilySamples> out = new ArrayList<>(store.familyCount() + 1);
+    for (SeriesStore.Family f : store.families().values()) {
+      MetricFamilySamples mfs = family(f);
+      if (mfs != null) {
+        out.add(mfs);
+      }
+    }
+    Map<Labels, SeriesStore.Target> targets = store.targets();
+    if (!targets.isEmpty()) {
+      List<MetricFamilySamples.Sample> samples = new ArrayList<>(targets.size());
+      for (var e : targets.entrySet()) {
+        Labels.Builder b = e.getValue().attributes.toBuilder();
+        e.getKey().forEach(b::put);
+        Labels all = b.build();
+        samples.add(new MetricFamilySamples.Sample("target_info", all.names(), all.values(), 1));
+      }
+      out.add(new MetricFamilySamples("target", Type.INFO, "Target metadata", samples));
+    }
+    return out;
+  }
+
+  private static MetricFamilySamples family(SeriesStore.Family f) {
+    List<MetricFamilySamples.Sample> samples = new ArrayList<>(f.series.size());
+    String name = f.name;
+    Type type;
+    switch (f.type) {
+      case COUNTER -> {
+        type = Type.COUNTER;
+        String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+        String sampleName = base + "_total";
+        for (var e : f.series.entrySet()) {
+          SeriesStore.Series s = e.getValue();
+          double v;
+          synchronized (s) {
+            if (!s.initialized) {
+              continue;
+            }
+            v = s.value;
+          }
+          Labels l = e.getKey();
+          samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), v));
+        }
+        name = base;
+      }
+      case GAUGE, UP_DOWN_COUNTER -> {
+        type = Type.GAUGE;
+        for (var e : f.series.entrySet()) {
+          SeriesStore.Series s = e.getValue();
+          double v;
+          synchronized (s) {
+            if (!s.initialized) {
+              continue;
+            }
+            v = s.value;
+          }
+          Labels l = e.getKey();
+          samples.add(new MetricFamilySamples.Sample(name, l.names(), l.values(), v));
+        }
+      }
+      case HISTOGRAM -> {
+        type = Type.HISTOGRAM;
+        for (var e : f.series.entrySet()) {
+          SeriesStore.Series s = e.getValue();
+          double[] bounds;
+          long[] counts;
+          long count;
+          double sum;
+          synchronized (s) {
+            if (!s.initialized) {
+              continue;
+            }
+            bounds = s.bounds;
+            counts = s.counts.clone();
+            count = s.count;
+            sum = s.sum;
+          }
+          histogramSamples(samples, name, e.getKey(), bounds, counts, count, sum);
+        }
+      }
+      case SUMMARY -> {
+        type = Type.SUMMARY;
+        for (var e : f.series.entrySet()) {
+          SeriesStore.Series s = e.getValue();
+          double[] q;
+          double[] qv;
+          long count;
+          double sum;
+          synchronized (s) {
+            if (!s.initialized) {
+              continue;
+            }
+            q = s.quantiles;
+            qv = s.quantileValues;
+            count = s.count;
+            sum = s.sum;
+          }
+          Labels l = e.getKey().without("quantile");
+          for (int i = 0; i < q.length; i++) {
+            Labels ql = l.with("quantile", Collector.doubleToGoString(q[i]));
+            samples.add(new MetricFamilySamples.Sample(name, ql.names(), ql.values(), qv[i]));
+          }
+          samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count));
+          samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum));
+        }
+      }
+      default -> throw new IllegalStateException("unknown type " + f.type);
+    }
+    if (samples.isEmpty()) {
+      return null;
+    }
+    String unit = f.unit.isEmpty() || !name.endsWith("_" + f.unit) ? "" : f.unit;
+    String help = f.help.isEmpty() ? name : f.help;
+    return new MetricFamilySamples(name, unit, type, help, samples);
+  }
+
+  private static void histogramSamples(
+      List<MetricFamilySamples.Sample> samples, String name, Labels labels, double[] bounds, long[] counts,
+      long count, double sum) {
+    Labels l = labels.without("le");
+    long cumulative = 0;
+    for (int i = 0; i < bounds.length; i++) {
+      cumulative += counts[i];
+      Labels bl = l.with("le", Collector.doubleToGoString(bounds[i]));
+      samples.add(new MetricFamilySamples.Sample(name + "_bucket", bl.names(), bl.values(), cumulative));
+    }
+    Labels inf = l.with("le", "+Inf");
+    samples.add(new MetricFamilySamples.Sample(name + "_bucket", inf.names(), inf.values(), count));
+    samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count));
+    if (!Double.isNaN(sum)) {
+      samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum));
+    }
+  }
+}

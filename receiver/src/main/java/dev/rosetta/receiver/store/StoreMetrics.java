@@ -1,0 +1,35 @@
+package dev.rosetta.receiver.store;
+
+import io.prometheus.client.Collector;
+import io.prometheus.client.CounterMetricFamily;
+import io.prometheus.client.GaugeMetricFamily;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The store's own metrics ({@code rosetta_store_*}), read from its counters at scrape time. */
+public final class StoreMetrics extends Collector {
+  private final SeriesStore store;
+
+  public StoreMetrics(SeriesStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public List<MetricFamilySamples> collect() {
+    List<MetricFamilySamples> out = new ArrayList<>();
+    out.add(new GaugeMetricFamily("rosetta_store_series", "Series held for scraping.", store.seriesCount()));
+    out.add(new GaugeMetricFamily("rosetta_store_families", "Metric families held for scraping.",
+        store.familyCount()));
+    out.add(new CounterMetricFamily("rosetta_store_expired_series", "Series removed after metric_expiration without updates.",
+        store.expiredSeries()));
+    out.add(new CounterMetricFamily("rosetta_store_out_of_order_points",
+        "Cumulative points older than the stored one, ignored.", store.outOfOrderPoints()));
+    CounterMetricFamily refused = new CounterMetricFamily("rosetta_store_refused_points",
+        "Points not stored, by reason (type conflict, reserved name, series limits).", List.of("reason"));
+    for (SeriesStore.Refusal r : SeriesStore.Refusal.values()) {
+      refused.addMetric(List.of(r.label), store.refused(r));
+    }
+    out.add(refused);
+    return out;
+  }
+}
