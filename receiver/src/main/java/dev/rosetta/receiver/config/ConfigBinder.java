@@ -1,0 +1,313 @@
+package dev.rosetta.receiver.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Binds the sections of a Rosetta configuration to records, one small method per section. To add a
+ * section, write a method {@code Foo foo(ConfigNode n)} that reads each key once and call it from
+ * its parent with {@link ConfigNode#section}, {@link ConfigNode#optionalSection} or {@link
+ * ConfigNode#sectionList}; unknown keys, wrong types and bad values are reported by the node.
+ *
+ * <p>When a value is bad the node reports it and hands back the default, so a binder always builds
+ * a record and binding goes on to find the next problem; the loader discards the result when any
+ * problem was reported. Cross-field checks use {@link ConfigNode#error(String, String)} and then
+ * fall back to a value the record accepts.
+ */
+final class ConfigBinder {
+  private static final Path NO_FILE = Path.of("");
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+  private final FileCheck fileCheck;
+
+  ConfigBinder(FileCheck fileCheck) {
+    this.fileCheck = Objects.requireNonNull(fileCheck, "fileCheck");
+  }
+
+  /** The whole document; finishes {@code root}. */
+  RosettaConfig bind(ConfigNode root, String source) {
+    ReceiversConfig receivers = root.section("receivers", this::receivers);
+    ExportersConfig exporters = root.section("exporters", this::exporters);
+    ServiceConfig service = root.section("service", this::service);
+    root.finish();
+    return new RosettaConfig(source, receivers, exporters, service);
+  }
+
+  // ---- receivers ---------------------------------------------------------------------------
+
+  private ReceiversConfig receivers(ConfigNode n) {
+    if (n.isEmpty()) {
+      return ReceiversConfig.defaults();
+    }
+    return new ReceiversConfig(n.section("otlp", o -> o.section("protocols", this::otlpProtocols)));
+  }
+
+  private OtlpReceiverConfig otlpProtocols(ConfigNode n) {
+    Optional<GrpcReceiverConfig> grpc = n.optionalSection("grpc", this::grpc);
+    Optional<HttpReceiverConfig> http = n.optionalSection("http", this::http);
+    if (grpc.isEmpty() && http.isEmpty()) {
+      n.error(
+          "no OTLP protocol is enabled: add \"grpc: {}\" and/or \"http: {}\" under " + n.path());
+      return OtlpReceiverConfig.defaults();
+    }
+    return new OtlpReceiverConfig(grpc, http);
+  }
+
+  private GrpcReceiverConfig grpc(ConfigNode n) {
+    return new GrpcReceiverConfig(
+        n.endpoint("endpoint", GrpcReceiverConfig.DEFAULT_ENDPOINT),
+        n.integer(
+            "max_recv_msg_size_mib",
+            GrpcReceiverConfig.DEFAULT_MAX_RECV_MSG_SIZE_MIB,
+            1,
+            GrpcReceiverConfig.MAX_RECV_MSG_SIZE_MIB_LIMIT),
+        n.optionalSection("tls", this::tlsServer));
+  }
+
+  private HttpReceiverConfig http(ConfigNode n) {
+    return new HttpReceiverConfig(
+        n.endpoint("endpoint", HttpReceiverConfig.DEFAULT_ENDPOINT),
+        n.longInteger(
+            "max_request_body_size",
+            HttpReceiverConfig.DEFAULT_MAX_REQUEST_BODY_SIZE,
+            1,
+            HttpReceiverConfig.MAX_REQUEST_BODY_SIZE_LIMIT),
+        n.optionalSection("tls", this::tlsServer));
+  }
+
+  private TlsServerConfig tlsServer(ConfigNode n) {
+    ValueParser<Path> file = ValueParsers.file(fileCheck);
+    Optional<Path> cert =
+        n.required("cert_file", file, "a TLS server needs a certificate chain (PEM file)");
+    Optional<Path> key =
+        n.required("key_file", file, "a TLS server needs the private key of cert_file (PEM file)");
+    Optional<Path> clientCa = n.optional("client_ca_file", file);
+    return new TlsServerConfig(cert.orElse(NO_FILE), key.orElse(NO_FILE), clientCa);
+  }
+
+  // ---- exporters ---------------------------------------------------------------------------
+
+  private ExportersConfig exporters(ConfigNode n) {
+    return new ExportersConfig(
+        n.section("prometheus", this::prometheus), n.optionalSection("otlp", this::otlpExporter));
+  }
+
+  private PrometheusExporterConfig prometheus(ConfigNode n) {
+    return new PrometheusExporterConfig(
+        n.endpoint("endpoint", PrometheusExporterConfig.DEFAULT_ENDPOINT),
+        n.positiveDuration("metric_expiration", PrometheusExporterConfig.DEFAULT_METRIC_EXPIRATION),
+        n.bool("add_metric_suffixes", true),
+        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)));
+  }
+
+  private OtlpExporterConfig otlpExporter(ConfigNode n) {
+    Optional<Target> target =
+        n.required("endpoint", TARGET, "the downstream OTLP/gRPC address, e.g. collector:4317");
+    Optional<TlsClientConfig> tls = n.optionalSection("tls", this::tlsClient);
+    Scheme scheme = target.map(Target::scheme).orElse(Scheme.NONE);
+    if (scheme == Scheme.HTTPS && tls.isPresent() && tls.get().insecure()) {
+      n.error(
+          "endpoint",
+          "an https:// endpoint needs TLS but tls.insecure is true: remove \"insecure: true\" or"
+              + " use http://");
+    }
+    TlsClientConfig effectiveTls =
+        tls.orElse(scheme == Scheme.HTTP ? TlsClientConfig.plaintext() : TlsClientConfig.secure());
+    Map<String, String> headers = n.map("headers", HEADER_NAME_PARSER, HEADER_VALUE_PARSER);
+    return new OtlpExporterConfig(
+        target.map(Target::endpoint).orElse(new Endpoint("localhost", 4317)),
+        effectiveTls,
+        headers,
+        n.enumValue("compression", OtlpExporterConfig.DEFAULT_COMPRESSION),
+        n.positiveDuration("timeout", OtlpExporterConfig.DEFAULT_TIMEOUT),
+        n.section("sending_queue", this::sendingQueue),
+        n.section("retry_on_failure", this::retryOnFailure),
+        n.section("batch", this::batch));
+  }
+
+  private TlsClientConfig tlsClient(ConfigNode n) {
+    ValueParser<Path> file = ValueParsers.file(fileCheck);
+    boolean insecure = n.bool("insecure", false);
+    Optional<Path> ca = n.optional("ca_file", file);
+    Optional<Path> cert = n.optional("cert_file", file);
+    Optional<Path> key = n.optional("key_file", file);
+    boolean skipVerify = n.bool("insecure_skip_verify", false);
+    Optional<String> serverName = n.optional("server_name_override", ValueParsers.nonEmptyString());
+    boolean certGiven = n.hasValue("cert_file");
+    boolean keyGiven = n.hasValue("key_file");
+    if (certGiven && !keyGiven) {
+      n.error(
+          "key_file",
+          "key_file is missing: cert_file is set, and a client certificate needs its private key");
+    } else if (keyGiven && !certGiven) {
+      n.error(
+          "cert_file",
+          "cert_file is missing: key_file is set, and a private key needs its client certificate");
+    }
+    if (cert.isPresent() != key.isPresent()) {
+      cert = Optional.empty(); // reported above (or the other file was bad); keep the record valid
+      key = Optional.empty();
+    }
+    return new TlsClientConfig(insecure, ca, cert, key, skipVerify, serverName);
+  }
+
+  private QueueConfig sendingQueue(ConfigNode n) {
+    return new QueueConfig(
+        n.bool("enabled", true),
+        n.integer(
+            "num_consumers", QueueConfig.DEFAULT_NUM_CONSUMERS, 1, QueueConfig.MAX_NUM_CONSUMERS),
+        n.integer("queue_size", QueueConfig.DEFAULT_QUEUE_SIZE, 1, Integer.MAX_VALUE));
+  }
+
+  private RetryConfig retryOnFailure(ConfigNode n) {
+    boolean enabled = n.bool("enabled", true);
+    Duration initial = n.positiveDuration("initial_interval", RetryConfig.DEFAULT_INITIAL_INTERVAL);
+    double randomization =
+        n.decimal("randomization_factor", RetryConfig.DEFAULT_RANDOMIZATION_FACTOR, 0, 1);
+    double multiplier =
+        n.decimal("multiplier", RetryConfig.DEFAULT_MULTIPLIER, 1, Double.POSITIVE_INFINITY);
+    Duration max = n.positiveDuration("max_interval", RetryConfig.DEFAULT_MAX_INTERVAL);
+    Duration maxElapsed = n.duration("max_elapsed_time", RetryConfig.DEFAULT_MAX_ELAPSED_TIME);
+    if (max.compareTo(initial) < 0) {
+      n.error(
+          n.hasValue("max_interval") ? "max_interval" : "initial_interval",
+          "max_interval ("
+              + ValueParsers.formatDuration(max)
+              + ") must not be shorter than initial_interval ("
+              + ValueParsers.formatDuration(initial)
+              + ")");
+      max = initial;
+    }
+    return new RetryConfig(enabled, initial, randomization, multiplier, max, maxElapsed);
+  }
+
+  private BatchConfig batch(ConfigNode n) {
+    int size =
+        n.integer("send_batch_size", BatchConfig.DEFAULT_SEND_BATCH_SIZE, 1, Integer.MAX_VALUE);
+    int maxSize = n.integer("send_batch_max_size", 0, 0, Integer.MAX_VALUE);
+    Duration timeout = n.duration("timeout", BatchConfig.DEFAULT_TIMEOUT);
+    if (maxSize != 0 && maxSize < size) {
+      n.error(
+          "send_batch_max_size",
+          "invalid value "
+              + maxSize
+              + ": must be 0 (no cap) or at least send_batch_size ("
+              + size
+              + ")");
+      maxSize = 0;
+    }
+    return new BatchConfig(size, maxSize, timeout);
+  }
+
+  // ---- service -----------------------------------------------------------------------------
+
+  private ServiceConfig service(ConfigNode n) {
+    LogLevel level =
+        n.section("telemetry", t -> t.section("logs", l -> l.enumValue("level", LogLevel.INFO)));
+    return new ServiceConfig(
+        level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+  }
+
+  // ---- OTLP exporter endpoint --------------------------------------------------------------
+
+  private enum Scheme {
+    NONE,
+    HTTP,
+    HTTPS
+  }
+
+  private record Target(Endpoint endpoint, Scheme scheme) {}
+
+  /**
+   * {@code host:port}, {@code http://host:port} or {@code https://host:port}; a trailing / is
+   * allowed.
+   */
+  private static final ValueParser<Target> TARGET =
+      raw -> {
+        if (!(raw instanceof String text)) {
+          return new Target(ValueParsers.endpoint().parse(raw), Scheme.NONE); // reports the type
+        }
+        String hostPort = text;
+        Scheme scheme = Scheme.NONE;
+        int separator = text.indexOf("://");
+        if (separator >= 0) {
+          String name = text.substring(0, separator).toLowerCase(Locale.ROOT);
+          if (name.equals("http")) {
+            scheme = Scheme.HTTP;
+          } else if (name.equals("https")) {
+            scheme = Scheme.HTTPS;
+          } else {
+            throw InvalidValueException.of(
+                "invalid endpoint "
+                    + Values.quote(raw)
+                    + ": unsupported scheme \""
+                    + name
+                    + "\"; expected host:port, http://host:port or https://host:port");
+          }
+          hostPort = text.substring(separator + 3);
+          if (hostPort.endsWith("/")) {
+            hostPort = hostPort.substring(0, hostPort.length() - 1);
+          }
+          if (hostPort.indexOf('/') >= 0) {
+            throw InvalidValueException.of(
+                "invalid endpoint "
+                    + Values.quote(raw)
+                    + ": a path is not allowed; expected "
+                    + name
+                    + "://host:port");
+          }
+        }
+        Endpoint endpoint;
+        try {
+          endpoint = Endpoint.parse(hostPort);
+        } catch (IllegalArgumentException e) {
+          throw InvalidValueException.of(
+              "invalid endpoint " + Values.quote(raw) + ": " + e.getMessage());
+        }
+        if (endpoint.port() == 0) {
+          throw InvalidValueException.of(
+              "invalid endpoint "
+                  + Values.quote(raw)
+                  + ": port 0 cannot be connected to; give the port of the receiver");
+        }
+        return new Target(endpoint, scheme);
+      };
+
+  private static final ValueParser<String> HEADER_NAME_PARSER =
+      raw -> {
+        String name = String.valueOf(raw);
+        if (!HEADER_NAME.matcher(name).matches()) {
+          throw InvalidValueException.of(
+              "invalid header name "
+                  + Values.quote(name)
+                  + ": expected letters, digits, '-', '_' or '.'");
+        }
+        return name;
+      };
+
+  /** gRPC sends ASCII metadata; the value may be a credential, so errors never show it. */
+  private static final ValueParser<String> HEADER_VALUE_PARSER =
+      raw -> {
+        if (!(raw instanceof String || raw instanceof Number || raw instanceof Boolean)) {
+          throw InvalidValueException.secret(
+              "invalid header value: expected a string, found "
+                  + Values.kind(raw)
+                  + " (the value is not shown)");
+        }
+        String value = raw.toString();
+        for (int i = 0; i < value.length(); i++) {
+          char c = value.charAt(i);
+          if (c < 0x20 || c > 0x7e) {
+            throw InvalidValueException.secret(
+                "invalid header value: only printable ASCII characters are allowed (the value is"
+                    + " not shown)");
+          }
+        }
+        return value;
+      };
+}

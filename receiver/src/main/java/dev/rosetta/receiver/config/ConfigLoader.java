@@ -1,0 +1,138 @@
+package dev.rosetta.receiver.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Loads a {@link RosettaConfig}: YAML text → plain tree → environment expansion → records,
+ * reporting every problem at once in a {@link ConfigException}.
+ *
+ * <p>The environment is passed in (normally {@code System.getenv()}), never read here, so tests can
+ * give their own. Files named in the configuration (TLS certificates and keys) are checked with a
+ * {@link FileCheck}, by default {@link FileCheck#readable()}. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+  /** The {@link RosettaConfig#source()} of {@link #embeddedDefault()}. */
+  public static final String EMBEDDED_SOURCE = "embedded default";
+
+  /** The classpath resource holding the embedded default configuration. */
+  public static final String EMBEDDED_RESOURCE = "/dev/rosetta/receiver/default-config.yaml";
+
+  /** Larger files are refused before parsing; a configuration is a few kilobytes. */
+  public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads {@code file}; errors name it as given ({@code conf/rosetta.yaml: exporters.otlp...}).
+   *
+   * @throws ConfigException when the file cannot be read or the configuration is invalid
+   */
+  public static RosettaConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return load(file, env, FileCheck.readable());
+  }
+
+  /** {@link #load(Path, Map)} with a chosen check for the files the configuration names. */
+  public static RosettaConfig load(Path file, Map<String, String> env, FileCheck fileCheck)
+      throws ConfigException {
+    Objects.requireNonNull(file, "file");
+    String source = file.toString();
+    return parse(read(file, source), source, env, fileCheck);
+  }
+
+  /**
+   * Parses {@code yamlText}; {@code source} names it in errors. Empty text gives all defaults.
+   *
+   * @throws ConfigException when the configuration is invalid
+   */
+  public static RosettaConfig parse(String yamlText, String source, Map<String, String> env)
+      throws ConfigException {
+    return parse(yamlText, source, env, FileCheck.readable());
+  }
+
+  /**
+   * {@link #parse(String, String, Map)} with a chosen check for the files the configuration names.
+   */
+  public static RosettaConfig parse(
+      String yamlText, String source, Map<String, String> env, FileCheck fileCheck)
+      throws ConfigException {
+    Objects.requireNonNull(yamlText, "yamlText");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(fileCheck, "fileCheck");
+    Object tree = YamlTrees.load(yamlText, source);
+    ConfigErrors errors = new ConfigErrors(source);
+    Object expanded = EnvExpander.expand(tree, env, errors);
+    ConfigNode root = ConfigNode.root(expanded, errors);
+    RosettaConfig config = new ConfigBinder(fileCheck).bind(root, source);
+    errors.throwIfAny();
+    return config;
+  }
+
+  /**
+   * The configuration built into the service: every listener on loopback with default settings, no
+   * OTLP forwarding. See {@link #embeddedDefaultText()}.
+   *
+   * @throws IllegalStateException if the embedded file is missing or invalid (a packaging bug)
+   */
+  public static RosettaConfig embeddedDefault() {
+    try {
+      return parse(embeddedDefaultText(), EMBEDDED_SOURCE, Map.of(), FileCheck.none());
+    } catch (ConfigException e) {
+      throw new IllegalStateException(
+          "the embedded default configuration is invalid: " + e.getMessage(), e);
+    }
+  }
+
+  /** The commented YAML of the embedded default configuration, a starting point for users. */
+  public static String embeddedDefaultText() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + EMBEDDED_RESOURCE);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read resource " + EMBEDDED_RESOURCE, e);
+    }
+  }
+
+  private static String read(Path file, String source) throws ConfigException {
+    String problem;
+    try {
+      if (Files.isDirectory(file)) {
+        problem = "is a directory, not a configuration file";
+      } else if (Files.size(file) > MAX_FILE_BYTES) {
+        problem =
+            "file is too large (" + Files.size(file) + " bytes; at most " + MAX_FILE_BYTES + ")";
+      } else {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+            .toString();
+      }
+    } catch (NoSuchFileException e) {
+      problem = "configuration file not found";
+    } catch (AccessDeniedException e) {
+      problem = "cannot read configuration file: permission denied";
+    } catch (CharacterCodingException e) {
+      problem = "configuration file is not valid UTF-8 text";
+    } catch (IOException e) {
+      problem = "cannot read configuration file: " + e.getMessage();
+    }
+    throw new ConfigException(List.of(new ConfigError(source, "", "", problem)));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.rosetta.receiver.config;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The OTLP/gRPC listener ({@code receivers.otlp.protocols.grpc}): keys {@code endpoint}, {@code
+ * max_recv_msg_size_mib} (largest accepted message in MiB) and {@code tls}.
+ */
+public record GrpcReceiverConfig(
+    Endpoint endpoint, int maxRecvMsgSizeMib, Optional<TlsServerConfig> tls) {
+  public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 4317);
+  public static final int DEFAULT_MAX_RECV_MSG_SIZE_MIB = 20;
+
+  /** gRPC takes the limit in bytes as an {@code int}. */
+  public static final int MAX_RECV_MSG_SIZE_MIB_LIMIT = Integer.MAX_VALUE / (1024 * 1024);
+
+  public GrpcReceiverConfig {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(tls, "tls");
+    if (maxRecvMsgSizeMib < 1 || maxRecvMsgSizeMib > MAX_RECV_MSG_SIZE_MIB_LIMIT) {
+      throw new IllegalArgumentException("maxRecvMsgSizeMib out of range: " + maxRecvMsgSizeMib);
+    }
+  }
+
+  /** Loopback, 20 MiB, no TLS. */
+  public static GrpcReceiverConfig defaults() {
+    return new GrpcReceiverConfig(
+        DEFAULT_ENDPOINT, DEFAULT_MAX_RECV_MSG_SIZE_MIB, Optional.empty());
+  }
+
+  /** The message size limit in bytes. */
+  public int maxRecvMsgSizeBytes() {
+    return maxRecvMsgSizeMib * 1024 * 1024;
+  }
+}

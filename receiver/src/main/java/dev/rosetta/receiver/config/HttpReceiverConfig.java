@@ -1,0 +1,31 @@
+package dev.rosetta.receiver.config;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The OTLP/HTTP listener ({@code receivers.otlp.protocols.http}): keys {@code endpoint}, {@code
+ * max_request_body_size} (bytes, after decompression) and {@code tls}.
+ */
+public record HttpReceiverConfig(
+    Endpoint endpoint, long maxRequestBodySize, Optional<TlsServerConfig> tls) {
+  public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 4318);
+  public static final long DEFAULT_MAX_REQUEST_BODY_SIZE = 20L * 1024 * 1024;
+
+  /** Netty aggregates a body into one buffer indexed by {@code int}. */
+  public static final long MAX_REQUEST_BODY_SIZE_LIMIT = Integer.MAX_VALUE;
+
+  public HttpReceiverConfig {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(tls, "tls");
+    if (maxRequestBodySize < 1 || maxRequestBodySize > MAX_REQUEST_BODY_SIZE_LIMIT) {
+      throw new IllegalArgumentException("maxRequestBodySize out of range: " + maxRequestBodySize);
+    }
+  }
+
+  /** Loopback, 20 MiB, no TLS. */
+  public static HttpReceiverConfig defaults() {
+    return new HttpReceiverConfig(
+        DEFAULT_ENDPOINT, DEFAULT_MAX_REQUEST_BODY_SIZE, Optional.empty());
+  }
+}

@@ -1,0 +1,32 @@
+package dev.rosetta.receiver.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The Prometheus scrape endpoint ({@code exporters.prometheus}), serving {@code /metrics}. Keys
+ * {@code endpoint}; {@code metric_expiration} (a series not updated for this long disappears);
+ * {@code add_metric_suffixes} (unit and {@code _total} suffixes); {@code
+ * resource_to_telemetry_conversion.enabled} (copy resource attributes onto every series as labels).
+ */
+public record PrometheusExporterConfig(
+    Endpoint endpoint,
+    Duration metricExpiration,
+    boolean addMetricSuffixes,
+    boolean resourceToTelemetryConversion) {
+  public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 9464);
+  public static final Duration DEFAULT_METRIC_EXPIRATION = Duration.ofMinutes(5);
+
+  public PrometheusExporterConfig {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(metricExpiration, "metricExpiration");
+    if (metricExpiration.isNegative() || metricExpiration.isZero()) {
+      throw new IllegalArgumentException("metricExpiration must be positive: " + metricExpiration);
+    }
+  }
+
+  /** Loopback, 5 minutes, suffixes on, no resource conversion. */
+  public static PrometheusExporterConfig defaults() {
+    return new PrometheusExporterConfig(DEFAULT_ENDPOINT, DEFAULT_METRIC_EXPIRATION, true, false);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.rosetta.receiver.config;
+
+import java.util.Objects;
+
+/**
+ * A complete, validated configuration. {@code source} says where it came from: the file name, or
+ * {@value ConfigLoader#EMBEDDED_SOURCE}. Immutable; a reload builds a new instance and swaps it in
+ * whole.
+ */
+public record RosettaConfig(
+    String source, ReceiversConfig receivers, ExportersConfig exporters, ServiceConfig service) {
+  public RosettaConfig {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(receivers, "receivers");
+    Objects.requireNonNull(exporters, "exporters");
+    Objects.requireNonNull(service, "service");
+  }
+}

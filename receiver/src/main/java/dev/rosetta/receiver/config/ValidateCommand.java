@@ -1,0 +1,86 @@
+package dev.rosetta.receiver.config;
+
+import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code rosetta validate --config FILE}: loads a configuration as the service would, without
+ * starting anything, and reports the result.
+ *
+ * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}); 1 invalid (every
+ * problem on {@code err}, one per line); 2 usage error (a message and the usage line on {@code
+ * err}). {@code --help} prints the usage on {@code out} and returns 0.
+ */
+public final class ValidateCommand {
+  /** One line describing the arguments. */
+  public static final String USAGE = "usage: rosetta validate --config FILE";
+
+  public static final int VALID = 0;
+  public static final int INVALID = 1;
+  public static final int USAGE_ERROR = 2;
+
+  private ValidateCommand() {}
+
+  /**
+   * Runs the command. {@code args} may start with the word {@code validate}; it accepts {@code
+   * --config FILE}, {@code --config=FILE} and {@code --help}. Never throws for bad input.
+   *
+   * @param env the environment for {@code ${env:NAME}} references
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    String config = null;
+    int i = args.length > 0 && args[0].equals("validate") ? 1 : 0;
+    for (; i < args.length; i++) {
+      String arg = args[i];
+      String value;
+      if (arg.equals("-h") || arg.equals("--help")) {
+        out.println(USAGE);
+        return VALID;
+      } else if (arg.equals("--config")) {
+        if (i + 1 == args.length) {
+          return usageError(err, "--config needs a file name");
+        }
+        value = args[++i];
+      } else if (arg.startsWith("--config=")) {
+        value = arg.substring("--config=".length());
+      } else if (arg.startsWith("-")) {
+        return usageError(err, "unknown option \"" + arg + "\"");
+      } else {
+        return usageError(err, "unexpected argument \"" + arg + "\"");
+      }
+      if (config != null) {
+        return usageError(err, "--config given more than once");
+      }
+      if (value.isEmpty()) {
+        return usageError(err, "--config needs a file name");
+      }
+      config = value;
+    }
+    if (config == null) {
+      return usageError(err, "missing --config FILE");
+    }
+    Path file;
+    try {
+      file = Path.of(config);
+    } catch (InvalidPathException e) {
+      err.println(config + ": invalid file name: " + e.getReason());
+      return INVALID;
+    }
+    try {
+      ConfigLoader.load(file, env);
+    } catch (ConfigException e) {
+      e.errors().forEach(err::println);
+      return INVALID;
+    }
+    out.println(config + ": configuration is valid");
+    return VALID;
+  }
+
+  private static int usageError(PrintStream err, String message) {
+    err.println("rosetta validate: " + message);
+    err.println(USAGE);
+    return USAGE_ERROR;
+  }
+}
