@@ -14,6 +14,15 @@ import java.util.logging.Logger;
 final class Logging {
   private Logging() {}
 
+  static Level level(dev.rosetta.receiver.config.LogLevel l) {
+    return switch (l) {
+      case DEBUG -> Level.FINE;
+      case INFO -> Level.INFO;
+      case WARN -> Level.WARNING;
+      case ERROR -> Level.SEVERE;
+    };
+  }
+
   static void configure(Level level) {
     Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {

@@ -1,36 +1,26 @@
 package dev.rosetta.receiver.telemetry;
 
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.Counter;
 
 /**
- * Rosetta's own metrics ({@code rosetta_*}) for the receivers, registered on the registry that
- * {@code /metrics} exposes. Other components (store, forwarder) register theirs on the same
+ * Rosetta's own metrics ({@code rosetta_receiver_*}) for the receivers, registered on the registry
+ * that {@code /metrics} exposes. Other components (store, forwarder) register theirs on the same
  * registry. Thread-safe.
  */
 public final class SelfMetrics {
   private final CollectorRegistry registry;
-  private final Counter requests;
-  private final Counter accepted;
-  private final Counter refused;
+  private final LabelledCounter requests = new LabelledCounter("rosetta_receiver_requests",
+      "Export requests received, by transport and outcome.", "transport", "outcome");
+  private final LabelledCounter accepted = new LabelledCounter("rosetta_receiver_accepted_points",
+      "Data points accepted, by transport.", "transport");
+  private final LabelledCounter refused = new LabelledCounter("rosetta_receiver_refused_points",
+      "Data points refused, by transport and reason.", "transport", "reason");
 
   public SelfMetrics(CollectorRegistry registry) {
     this.registry = registry;
-    this.requests = Counter.build()
-        .name("rosetta_receiver_requests_total")
-        .help("Export requests received, by transport and outcome.")
-        .labelNames("transport", "outcome")
-        .register(registry);
-    this.accepted = Counter.build()
-        .name("rosetta_receiver_accepted_points_total")
-        .help("Data points accepted, by transport.")
-        .labelNames("transport")
-        .register(registry);
-    this.refused = Counter.build()
-        .name("rosetta_receiver_refused_points_total")
-        .help("Data points refused, by transport and reason.")
-        .labelNames("transport", "reason")
-        .register(registry);
+    registry.register(requests);
+    registry.register(accepted);
+    registry.register(refused);
   }
 
   public CollectorRegistry registry() {
@@ -38,27 +28,31 @@ public final class SelfMetrics {
   }
 
   public void request(String transport, String outcome) {
-    requests.labels(transport, outcome).inc();
+    requests.inc(1, transport, outcome);
   }
 
   public void accepted(String transport, long points) {
     if (points > 0) {
-      accepted.labels(transport).inc(points);
+      accepted.inc(points, transport);
     }
   }
 
   public void refused(String transport, String reason, long points) {
     if (points > 0) {
-      refused.labels(transport, reason).inc(points);
+      refused.inc(points, transport, reason);
     }
   }
 
   /** Current value of a refused counter, for tests and the load harness. */
   public double refusedPoints(String transport, String reason) {
-    return refused.labels(transport, reason).get();
+    return refused.get(transport, reason);
   }
 
   public double acceptedPoints(String transport) {
-    return accepted.labels(transport).get();
+    return accepted.get(transport);
+  }
+
+  public double requests(String transport, String outcome) {
+    return requests.get(transport, outcome);
   }
 }

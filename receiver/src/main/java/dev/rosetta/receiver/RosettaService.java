@@ -1,0 +1,174 @@
+package dev.rosetta.receiver;
+
+import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
+import dev.rosetta.receiver.exposition.ScrapeHandler;
+import dev.rosetta.receiver.forward.OtlpForwarder;
+import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.server.GrpcReceiver;
+import dev.rosetta.receiver.server.NettyHttpServer;
+import dev.rosetta.receiver.server.OtlpHttpHandler;
+import dev.rosetta.receiver.store.SeriesStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The running service: listeners, store expiry and forwarder, started and stopped as one.
+ *
+ * <p>{@link #start()} starts the parts in order (exposition, forwarder, gRPC, HTTP) and, if one
+ * fails, stops those already started before rethrowing: nothing is left half-started. {@link
+ * #stop()} refuses new data, closes the listeners, drains the forward queue within the configured
+ * shutdown timeout and closes the exposition last. Stop is idempotent and safe before start.
+ */
+public final class RosettaService implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RosettaService.class.getName());
+
+  private final Components c;
+  private final Deque<Runnable> stopActions = new ArrayDeque<>();
+  private ScheduledExecutorService sweeper;
+  private volatile boolean started;
+  private boolean stopped;
+
+  /** The parts, built by {@link RosettaModule} (or by tests with {@code new}). */
+  public record Components(
+      NettyHttpServer exposition,
+      Optional<GrpcReceiver> grpc,
+      Optional<NettyHttpServer> http,
+      Optional<OtlpForwarder> forwarder,
+      IngestService ingest,
+      SeriesStore store,
+      Duration shutdownTimeout) {
+    public Components {
+      Objects.requireNonNull(exposition, "exposition");
+      Objects.requireNonNull(grpc, "grpc");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(forwarder, "forwarder");
+      Objects.requireNonNull(ingest, "ingest");
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+  }
+
+  public RosettaService(Components components) {
+    this.c = Objects.requireNonNull(components, "components");
+  }
+
+  public synchronized void start() throws IOException {
+    if (started || stopped) {
+      return;
+    }
+    try {
+      c.exposition().start();
+      stopActions.push(c.exposition()::stop);
+      c.forwarder().ifPresent(f -> stopActions.push(() -> f.shutdown(c.shutdownTimeout())));
+      if (c.grpc().isPresent()) {
+        c.grpc().get().start();
+        stopActions.push(() -> c.grpc().get().stop(Duration.ofSeconds(5)));
+      }
+      if (c.http().isPresent()) {
+        c.http().get().start();
+        stopActions.push(c.http().get()::stop);
+      }
+    } catch (IOException | RuntimeException e) {
+      runStopActions();
+      stopped = true;
+      throw e;
+    }
+    Duration exp = c.store().settings().expiration();
+    long period = Math.max(1000, Math.min(15_000, exp.toMillis() / 10));
+    sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "rosetta-expiry");
+      t.setDaemon(true);
+      return t;
+    });
+    sweeper.scheduleAtFixedRate(this::expire, period, period, TimeUnit.MILLISECONDS);
+    started = true;
+  }
+
+  private void expire() {
+    try {
+      int n = c.store().expire();
+      if (n > 0) {
+        LOG.fine("expired " + n + " series");
+      }
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.WARNING, "series expiry failed", e);
+    }
+  }
+
+  /** True while every configured listener is up. */
+  public boolean isReady() {
+    return started
+        && !stopped
+        && c.exposition().isRunning()
+        && c.grpc().map(GrpcReceiver::isRunning).orElse(true)
+        && c.http().map(NettyHttpServer::isRunning).orElse(true);
+  }
+
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    c.ingest().stopAccepting();
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    runStopActions();
+    LOG.info("stopped");
+  }
+
+  private void runStopActions() {
+    while (!stopActions.isEmpty()) {
+      try {
+        stopActions.pop().run();
+      } catch (RuntimeException e) {
+        LOG.log(java.util.logging.Level.WARNING, "error while stopping", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public Components components() {
+    return c;
+  }
+
+  public Optional<InetSocketAddress> grpcAddress() {
+    return c.grpc().map(GrpcReceiver::boundAddress);
+  }
+
+  public Optional<InetSocketAddress> httpAddress() {
+    return c.http().map(NettyHttpServer::boundAddress);
+  }
+
+  public InetSocketAddress metricsAddress() {
+    return c.exposition().boundAddress();
+  }
+
+  /** Routes of the exposition port. */
+  static Map<String, dev.rosetta.receiver.server.HttpHandler> expositionRoutes(ScrapeHandler scrape,
+      java.util.function.BooleanSupplier ready) {
+    return Map.of(
+        "/metrics", ExpositionHttpHandlers.metrics(scrape),
+        "/healthz", ExpositionHttpHandlers.healthz(),
+        "/readyz", ExpositionHttpHandlers.readyz(ready));
+  }
+
+  /** Routes of the OTLP/HTTP port. */
+  static Map<String, dev.rosetta.receiver.server.HttpHandler> otlpRoutes(OtlpHttpHandler otlp) {
+    return Map.of("/v1/metrics", otlp);
+  }
+}
