@@ -2,13 +2,11 @@ package dev.rosetta.receiver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import dev.rosetta.receiver.otlp.OtlpJson;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.protobuf.StatusProto;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
@@ -197,16 +195,6 @@ class StatusTableTest {
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(resp.statusCode()).as(path).isEqualTo(200);
     }
-  }
-
-  static RetryInfo retryInfo(StatusRuntimeException e) throws Exception {
-    com.google.rpc.Status st = StatusProto.fromThrowable(e);
-    for (var d : st.getDetailsList()) {
-      if (d.is(RetryInfo.class)) {
-        return d.unpack(RetryInfo.class);
-      }
-    }
-    return null;
   }
 
   static io.grpc.MethodDescriptor.Marshaller<byte[]> rawBytes() {
