@@ -89,11 +89,12 @@ public final class Main {
     }
     Logging.configure(Logging.level(config.service().logLevel()));
     Logger log = Logger.getLogger(Main.class.getName());
-    RosettaService service = Rosetta.create(config);
+    RosettaService service;
     try {
+      service = Rosetta.create(config);
       service.start();
     } catch (IOException | RuntimeException e) {
-      err.println("rosetta: " + e.getMessage());
+      err.println("rosetta: " + rootMessage(e));
       log.log(Level.FINE, "start failed", e);
       return 1;
     }
@@ -113,5 +114,15 @@ public final class Main {
     log.info("stopping: draining within " + config.service().shutdownTimeout());
     service.stop();
     return 0;
+  }
+
+  /** The message that explains a failure: wiring errors wrap the real cause. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t instanceof com.google.inject.ProvisionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
   }
 }

@@ -2,7 +2,7 @@ package dev.rosetta.receiver.forward;
 
 import io.grpc.Status;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.Counter;
+import dev.rosetta.receiver.telemetry.LabelledCounter;
 import io.prometheus.client.Gauge;
 import java.util.Objects;
 
@@ -44,13 +44,13 @@ import java.util.Objects;
  * in progress.
  */
 public final class ForwarderMetrics {
-  private final Counter enqueuedPoints;
-  private final Counter sentPoints;
-  private final Counter sentRequests;
-  private final Counter failedRequests;
-  private final Counter retries;
-  private final Counter droppedPoints;
-  private final Counter refusedPoints;
+  private final LabelledCounter enqueuedPoints;
+  private final LabelledCounter sentPoints;
+  private final LabelledCounter sentRequests;
+  private final LabelledCounter failedRequests;
+  private final LabelledCounter retries;
+  private final LabelledCounter droppedPoints;
+  private final LabelledCounter refusedPoints;
   private final Gauge queueRequests;
   private final Gauge queuePoints;
   private final Gauge inFlightPoints;
@@ -58,44 +58,27 @@ public final class ForwarderMetrics {
   /** Registers the metrics on {@code registry}. */
   public ForwarderMetrics(CollectorRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    enqueuedPoints =
-        Counter.build()
-            .name("rosetta_exporter_enqueued_points")
-            .help("Data points accepted into the OTLP forwarder's sending queue.")
-            .register(registry);
-    sentPoints =
-        Counter.build()
-            .name("rosetta_exporter_sent_points")
-            .help("Data points the downstream OTLP receiver accepted.")
-            .register(registry);
-    sentRequests =
-        Counter.build()
-            .name("rosetta_exporter_sent_requests")
-            .help("Export calls the downstream OTLP receiver accepted.")
-            .register(registry);
-    failedRequests =
-        Counter.build()
-            .name("rosetta_exporter_send_failed_requests")
-            .help("Export attempts that failed, by gRPC status code.")
-            .labelNames("code")
-            .register(registry);
-    retries =
-        Counter.build()
-            .name("rosetta_exporter_retries")
-            .help("Export retries scheduled after a retryable failure.")
-            .register(registry);
-    droppedPoints =
-        Counter.build()
-            .name("rosetta_exporter_dropped_points")
-            .help("Accepted data points that were not delivered, by reason.")
-            .labelNames("reason")
-            .register(registry);
-    refusedPoints =
-        Counter.build()
-            .name("rosetta_exporter_refused_points")
-            .help("Data points refused by the forwarder (not accepted), by reason.")
-            .labelNames("reason")
-            .register(registry);
+    enqueuedPoints = new LabelledCounter("rosetta_exporter_enqueued_points",
+            "Data points accepted into the OTLP forwarder's sending queue.");
+    registry.register(enqueuedPoints);
+    sentPoints = new LabelledCounter("rosetta_exporter_sent_points",
+            "Data points the downstream OTLP receiver accepted.");
+    registry.register(sentPoints);
+    sentRequests = new LabelledCounter("rosetta_exporter_sent_requests",
+            "Export calls the downstream OTLP receiver accepted.");
+    registry.register(sentRequests);
+    failedRequests = new LabelledCounter("rosetta_exporter_send_failed_requests",
+            "Export attempts that failed, by gRPC status code.", "code");
+    registry.register(failedRequests);
+    retries = new LabelledCounter("rosetta_exporter_retries",
+            "Export retries scheduled after a retryable failure.");
+    registry.register(retries);
+    droppedPoints = new LabelledCounter("rosetta_exporter_dropped_points",
+            "Accepted data points that were not delivered, by reason.", "reason");
+    registry.register(droppedPoints);
+    refusedPoints = new LabelledCounter("rosetta_exporter_refused_points",
+            "Data points refused by the forwarder (not accepted), by reason.", "reason");
+    registry.register(refusedPoints);
     queueRequests =
         Gauge.build()
             .name("rosetta_exporter_queue_requests")
@@ -113,10 +96,10 @@ public final class ForwarderMetrics {
             .register(registry);
     // export every reason from the start, so rate() and alerts see a zero, not an absent series
     for (DropReason reason : DropReason.values()) {
-      droppedPoints.labels(reason.label());
+      droppedPoints.inc(0, reason.label());
     }
     for (RefusalReason reason : RefusalReason.values()) {
-      refusedPoints.labels(reason.label());
+      refusedPoints.inc(0, reason.label());
     }
   }
 
@@ -134,24 +117,24 @@ public final class ForwarderMetrics {
 
   void sent(int points) {
     sentPoints.inc(points);
-    sentRequests.inc();
+    sentRequests.inc(1);
     inFlightPoints.dec(points);
   }
 
   void dropped(DropReason reason, int points) {
-    droppedPoints.labels(reason.label()).inc(points);
+    droppedPoints.inc(points, reason.label());
     inFlightPoints.dec(points);
   }
 
   void refused(RefusalReason reason, int points) {
-    refusedPoints.labels(reason.label()).inc(points);
+    refusedPoints.inc(points, reason.label());
   }
 
   void failed(Status.Code code) {
-    failedRequests.labels(code.name()).inc();
+    failedRequests.inc(1, code.name());
   }
 
   void retried() {
-    retries.inc();
+    retries.inc(1);
   }
 }

@@ -1,0 +1,118 @@
+package dev.rosetta.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rosetta.receiver.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start rolls back partial starts; stop is idempotent and safe before start; ports are reusable. */
+class RosettaServiceLifecycleTest {
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String config(int grpc, int http, int metrics) {
+    return """
+        receivers:
+          otlp:
+            protocols:
+              grpc: {endpoint: "127.0.0.1:%d"}
+              http: {endpoint: "127.0.0.1:%d"}
+        exporters:
+          prometheus: {endpoint: "127.0.0.1:%d"}
+        """.formatted(grpc, http, metrics);
+  }
+
+  static void assertBindable(int port) throws Exception {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+    }
+  }
+
+  @Test
+  void aTakenPortFailsTheStartNamingTheAddressAndReleasesWhatWasStarted() throws Exception {
+    int grpc = freePort();
+    int metrics = freePort();
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int http = taken.getLocalPort();
+      RosettaService svc = Rosetta.create(ConfigLoader.parse(config(grpc, http, metrics), "test", Map.of()));
+      assertThatThrownBy(svc::start)
+          .isInstanceOf(BindException.class)
+          .hasMessageContaining("127.0.0.1:" + http);
+      assertThat(svc.isReady()).isFalse();
+      svc.stop();
+    }
+    // the listeners that had started are closed again
+    assertBindable(grpc);
+    assertBindable(metrics);
+  }
+
+  @Test
+  void stopIsIdempotentAndSafeBeforeStart() throws Exception {
+    RosettaService svc = Rosetta.create(ConfigLoader.parse(config(0, 0, 0), "test", Map.of()));
+    svc.stop();
+    svc.stop();
+    assertThat(svc.isReady()).isFalse();
+  }
+
+  @Test
+  void aSecondInstanceBindsTheSamePortsAfterTheFirstStops() throws Exception {
+    int grpc = freePort();
+    int http = freePort();
+    int metrics = freePort();
+    String yaml = config(grpc, http, metrics);
+    RosettaService first = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    first.start();
+    assertThat(first.isReady()).isTrue();
+    first.stop();
+    first.stop();
+    RosettaService second = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    try {
+      second.start();
+      assertThat(second.isReady()).isTrue();
+      assertThat(second.grpcAddress().orElseThrow().getPort()).isEqualTo(grpc);
+    } finally {
+      second.stop();
+    }
+  }
+
+  @Test
+  void cliReportsStartFailuresAndUsageErrorsWithoutStackTraces(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path cfg = dir.resolve("rosetta.yaml");
+      Files.writeString(cfg, config(0, 0, taken.getLocalPort()));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Main.run(new String[] {"--config", cfg.toString()}, new PrintStream(out), new PrintStream(err),
+          Map.of());
+      String e = err.toString(StandardCharsets.UTF_8);
+      assertThat(code).isEqualTo(1);
+      assertThat(e).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).doesNotContain("\tat ");
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(Main.run(new String[] {"frobnicate"}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err), Map.of())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command \"frobnicate\"").contains("usage:");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "exporters:\n  prometheus: {endpoint: nowhere}\n");
+    ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+    assertThat(Main.run(new String[] {"validate", "--config", bad.toString()},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2), Map.of())).isEqualTo(1);
+    assertThat(err2.toString(StandardCharsets.UTF_8)).contains("exporters.prometheus.endpoint");
+  }
+}
