@@ -11,7 +11,7 @@ import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Decodes an HTTP request body by its {@code Content-Encoding} (identity, gzip, deflate), reading
+ * Decodes an HTTP request body by its {@code Content-Encoding} (identity, gzip, zstd, deflate), reading
  * at most {@code limit} decoded bytes: a body that would inflate beyond the limit is refused as soon
  * as the limit is passed, so a compression bomb never inflates whole.
  */
@@ -42,7 +42,8 @@ public final class BodyDecoder {
   /** Whether bodies in this encoding are read; {@code null} or empty means identity. */
   public static boolean supports(String encoding) {
     String e = normalize(encoding);
-    return e.isEmpty() || e.equals("identity") || e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate");
+    return e.isEmpty() || e.equals("identity") || e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate")
+        || e.equals("zstd");
   }
 
   private static String normalize(String encoding) {
@@ -77,7 +78,7 @@ public final class BodyDecoder {
         out.write(buf, 0, n);
       }
       return out.toByteArray();
-    } catch (ZipException | java.io.EOFException ex) {
+    } catch (ZipException | java.io.EOFException | com.github.luben.zstd.ZstdIOException ex) {
       throw new CorruptBodyException("corrupt " + e + " body: " + ex.getMessage(), ex);
     } catch (IOException ex) {
       throw new CorruptBodyException("cannot decode " + e + " body: " + ex.getMessage(), ex);
@@ -88,8 +89,9 @@ public final class BodyDecoder {
     return switch (encoding) {
       case "gzip", "x-gzip" -> new GZIPInputStream(raw, 8192);
       case "deflate" -> new InflaterInputStream(raw);
+      case "zstd" -> new com.github.luben.zstd.ZstdInputStream(raw);
       default -> throw new UnsupportedEncodingException("unsupported Content-Encoding \"" + encoding
-          + "\": use gzip, deflate or identity");
+          + "\": use gzip, zstd, deflate or identity");
     };
   }
 }

@@ -90,6 +90,22 @@ class StatusTableTest {
     assertThat(resp.statusCode()).isEqualTo(200);
     assertThat(ExportMetricsServiceResponse.parseFrom(resp.body()).hasPartialSuccess()).isFalse();
     assertThat(grpc.export(valid(3, false)).hasPartialSuccess()).isFalse();
+    for (String enc : new String[] {"gzip", "zstd", "deflate"}) {
+      byte[] body = switch (enc) {
+        case "gzip" -> gzip(valid(3, false).toByteArray());
+        case "zstd" -> com.github.luben.zstd.Zstd.compress(valid(3, false).toByteArray());
+        default -> deflate(valid(3, false).toByteArray());
+      };
+      assertThat(post("application/x-protobuf", enc, body).statusCode()).as(enc).isEqualTo(200);
+    }
+  }
+
+  static byte[] deflate(byte[] in) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var d = new java.util.zip.DeflaterOutputStream(out)) {
+      d.write(in);
+    }
+    return out.toByteArray();
   }
 
   @Test
@@ -170,6 +186,8 @@ class StatusTableTest {
     var bombResp = post("application/x-protobuf", "gzip", bomb);
     assertThat(bombResp.statusCode()).isEqualTo(413);
     assertThat(Status.parseFrom(bombResp.body()).getMessage()).contains("once decoded");
+    byte[] zstdBomb = com.github.luben.zstd.Zstd.compress(new byte[64 << 20]);
+    assertThat(post("application/x-protobuf", "zstd", zstdBomb).statusCode()).isEqualTo(413);
 
     try {
       MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
