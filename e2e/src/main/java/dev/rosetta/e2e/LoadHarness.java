@@ -4,6 +4,7 @@ import dev.rosetta.receiver.Rosetta;
 import dev.rosetta.receiver.RosettaService;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
+import dev.rosetta.receiver.server.ByteArrayMarshaller;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -22,9 +23,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -61,22 +60,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the clients reuse pre-encoded payloads, so their share is small.
  */
 public final class LoadHarness {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   private LoadHarness() {}
 
   public static void main(String[] args) throws Exception {
@@ -244,7 +227,7 @@ public final class LoadHarness {
 
   static Result run(InetSocketAddress target, List<byte[]> payloads, int points, int clients, Duration d)
       throws Exception {
-    MethodDescriptor<byte[], byte[]> export = MetricsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
+    MethodDescriptor<byte[], byte[]> export = MetricsServiceGrpc.getExportMethod().toBuilder(ByteArrayMarshaller.INSTANCE, ByteArrayMarshaller.INSTANCE).build();
     ManagedChannel[] channels = new ManagedChannel[clients];
     for (int i = 0; i < clients; i++) {
       channels[i] = NettyChannelBuilder.forAddress(target).usePlaintext().build();

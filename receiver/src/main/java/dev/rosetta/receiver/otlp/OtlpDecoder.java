@@ -80,99 +80,71 @@ public final class OtlpDecoder {
 
   private static Metric metric(io.opentelemetry.proto.metrics.v1.Metric m, Errors errors) {
     String name = m.getName();
+    int points = switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPointsCount();
+      case SUM -> m.getSum().getDataPointsCount();
+      case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> m.getSummary().getDataPointsCount();
+      default -> -1;
+    };
+    if (points < 0) {
+      // A metric without data carries no points: nothing to reject, but tell the sender.
+      errors.note("metric " + (name.isEmpty() ? "(unnamed)" : name) + " has no data");
+      return null;
+    }
+    if (name.isEmpty()) {
+      errors.reject(points, "metric name is empty");
+      return null;
+    }
+    Temporality t = switch (m.getDataCase()) {
+      case SUM -> temporality(m.getSum().getAggregationTemporality());
+      case HISTOGRAM -> temporality(m.getHistogram().getAggregationTemporality());
+      case EXPONENTIAL_HISTOGRAM -> temporality(m.getExponentialHistogram().getAggregationTemporality());
+      default -> Temporality.CUMULATIVE;
+    };
+    if (t == null) {
+      errors.reject(points, "metric " + name + ": aggregation temporality is unspecified");
+      return null;
+    }
+    String desc = m.getDescription();
+    String unit = m.getUnit();
     switch (m.getDataCase()) {
       case GAUGE -> {
-        if (name.isEmpty()) {
-          errors.reject(m.getGauge().getDataPointsCount(), "metric name is empty");
-          return null;
-        }
-        List<Point> pts = numberPoints(name, m.getGauge().getDataPointsList(), errors);
-        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.GAUGE, Temporality.CUMULATIVE, pts);
+        return new Metric(name, desc, unit, MetricType.GAUGE, t, numberPoints(name, m.getGauge().getDataPointsList(),
+            errors));
       }
       case SUM -> {
-        var sum = m.getSum();
-        if (name.isEmpty()) {
-          errors.reject(sum.getDataPointsCount(), "metric name is empty");
-          return null;
-        }
-        Temporality t = temporality(sum.getAggregationTemporality());
-        if (t == null) {
-          errors.reject(sum.getDataPointsCount(), "metric " + name + ": aggregation temporality is unspecified");
-          return null;
-        }
-        List<Point> pts = numberPoints(name, sum.getDataPointsList(), errors);
-        MetricType type = sum.getIsMonotonic() ? MetricType.COUNTER : MetricType.UP_DOWN_COUNTER;
-        return new Metric(name, m.getDescription(), m.getUnit(), type, t, pts);
+        MetricType type = m.getSum().getIsMonotonic() ? MetricType.COUNTER : MetricType.UP_DOWN_COUNTER;
+        return new Metric(name, desc, unit, type, t, numberPoints(name, m.getSum().getDataPointsList(), errors));
       }
       case HISTOGRAM -> {
-        var h = m.getHistogram();
-        if (name.isEmpty()) {
-          errors.reject(h.getDataPointsCount(), "metric name is empty");
-          return null;
+        List<Point> pts = new ArrayList<>(points);
+        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : histogramPoint(name, p, errors));
         }
-        Temporality t = temporality(h.getAggregationTemporality());
-        if (t == null) {
-          errors.reject(h.getDataPointsCount(), "metric " + name + ": aggregation temporality is unspecified");
-          return null;
-        }
-        List<Point> pts = new ArrayList<>(h.getDataPointsCount());
-        for (HistogramDataPoint p : h.getDataPointsList()) {
-          if (noRecordedValue(p.getFlags())) {
-            continue;
-          }
-          Point hp = histogramPoint(name, p, errors);
-          if (hp != null) {
-            pts.add(hp);
-          }
-        }
-        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.HISTOGRAM, t, pts);
+        return new Metric(name, desc, unit, MetricType.HISTOGRAM, t, pts);
       }
       case EXPONENTIAL_HISTOGRAM -> {
-        var h = m.getExponentialHistogram();
-        if (name.isEmpty()) {
-          errors.reject(h.getDataPointsCount(), "metric name is empty");
-          return null;
+        List<Point> pts = new ArrayList<>(points);
+        for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
+          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : exponentialPoint(name, p, errors));
         }
-        Temporality t = temporality(h.getAggregationTemporality());
-        if (t == null) {
-          errors.reject(h.getDataPointsCount(), "metric " + name + ": aggregation temporality is unspecified");
-          return null;
-        }
-        List<Point> pts = new ArrayList<>(h.getDataPointsCount());
-        for (ExponentialHistogramDataPoint p : h.getDataPointsList()) {
-          if (noRecordedValue(p.getFlags())) {
-            continue;
-          }
-          Point hp = exponentialPoint(name, p, errors);
-          if (hp != null) {
-            pts.add(hp);
-          }
-        }
-        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.HISTOGRAM, t, pts);
-      }
-      case SUMMARY -> {
-        var s = m.getSummary();
-        if (name.isEmpty()) {
-          errors.reject(s.getDataPointsCount(), "metric name is empty");
-          return null;
-        }
-        List<Point> pts = new ArrayList<>(s.getDataPointsCount());
-        for (SummaryDataPoint p : s.getDataPointsList()) {
-          if (noRecordedValue(p.getFlags())) {
-            continue;
-          }
-          Point sp = summaryPoint(name, p, errors);
-          if (sp != null) {
-            pts.add(sp);
-          }
-        }
-        return new Metric(name, m.getDescription(), m.getUnit(), MetricType.SUMMARY, Temporality.CUMULATIVE, pts);
+        return new Metric(name, desc, unit, MetricType.HISTOGRAM, t, pts);
       }
       default -> {
-        // A metric without data carries no points: nothing to reject, but tell the sender.
-        errors.note("metric " + (name.isEmpty() ? "(unnamed)" : name) + " has no data");
-        return null;
+        List<Point> pts = new ArrayList<>(points);
+        for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
+          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : summaryPoint(name, p, errors));
+        }
+        return new Metric(name, desc, unit, MetricType.SUMMARY, t, pts);
       }
+    }
+  }
+
+  private static void addUnlessNull(List<Point> out, Point p) {
+    if (p != null) {
+      out.add(p);
     }
   }
 

@@ -5,7 +5,9 @@ import dev.rosetta.receiver.otlp.OtlpDecoder;
 import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +25,17 @@ public final class IngestService {
   public record Outcome(IngestStatus status, long rejectedPoints, String message, Duration retryAfter) {
     public static Outcome ok(long rejected, String message) {
       return new Outcome(IngestStatus.OK, rejected, message, Duration.ZERO);
+    }
+
+    /** The OTLP response for an accepted request: {@code partial_success} when anything was refused. */
+    public ExportMetricsServiceResponse response() {
+      ExportMetricsServiceResponse.Builder resp = ExportMetricsServiceResponse.newBuilder();
+      if (rejectedPoints > 0 || !message.isEmpty()) {
+        resp.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+            .setRejectedDataPoints(rejectedPoints)
+            .setErrorMessage(message));
+      }
+      return resp.build();
     }
   }
 

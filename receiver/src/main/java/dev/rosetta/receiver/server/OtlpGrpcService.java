@@ -11,13 +11,9 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * {@code opentelemetry.proto.collector.metrics.v1.MetricsService/Export}. The request is taken as
@@ -26,27 +22,11 @@ import java.io.UncheckedIOException;
  * UNAVAILABLE with a {@code google.rpc.RetryInfo}.
  */
 public final class OtlpGrpcService {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   private OtlpGrpcService() {}
 
   public static ServerServiceDefinition definition(IngestService ingest) {
     MethodDescriptor<byte[], ExportMetricsServiceResponse> export = MetricsServiceGrpc.getExportMethod()
-        .toBuilder(BYTES, ProtoUtils.marshaller(ExportMetricsServiceResponse.getDefaultInstance()))
+        .toBuilder(ByteArrayMarshaller.INSTANCE, ProtoUtils.marshaller(ExportMetricsServiceResponse.getDefaultInstance()))
         .build();
     return ServerServiceDefinition.builder(MetricsServiceGrpc.SERVICE_NAME)
         .addMethod(export, ServerCalls.asyncUnaryCall((bytes, observer) -> export(ingest, bytes, observer)))
@@ -78,13 +58,7 @@ public final class OtlpGrpcService {
       obs.onError(StatusProto.toStatusRuntimeException(st));
       return;
     }
-    ExportMetricsServiceResponse.Builder resp = ExportMetricsServiceResponse.newBuilder();
-    if (outcome.rejectedPoints() > 0 || !outcome.message().isEmpty()) {
-      resp.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-          .setRejectedDataPoints(outcome.rejectedPoints())
-          .setErrorMessage(outcome.message()));
-    }
-    obs.onNext(resp.build());
+    obs.onNext(outcome.response());
     obs.onCompleted();
   }
 }

@@ -10,9 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -97,13 +95,7 @@ public final class OtlpHttpHandler implements HttpHandler {
           status(outcome.status(), outcome.message()), Map.of("Retry-After", Long.toString(secs)));
       return;
     }
-    ExportMetricsServiceResponse.Builder resp = ExportMetricsServiceResponse.newBuilder();
-    if (outcome.rejectedPoints() > 0 || !outcome.message().isEmpty()) {
-      resp.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-          .setRejectedDataPoints(outcome.rejectedPoints())
-          .setErrorMessage(outcome.message()));
-    }
-    respond(ctx, req, json, 200, resp.build(), Map.of());
+    respond(ctx, req, json, 200, outcome.response(), Map.of());
   }
 
   /** Answers a request refused before the pipeline, counting it. */

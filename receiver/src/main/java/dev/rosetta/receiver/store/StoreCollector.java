@@ -50,35 +50,12 @@ public final class StoreCollector extends Collector {
       case COUNTER -> {
         type = Type.COUNTER;
         String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-        String sampleName = base + "_total";
-        for (var e : f.series.entrySet()) {
-          SeriesStore.Series s = e.getValue();
-          double v;
-          synchronized (s) {
-            if (!s.initialized) {
-              continue;
-            }
-            v = s.value;
-          }
-          Labels l = e.getKey();
-          samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), v));
-        }
+        numberSamples(samples, base + "_total", f);
         name = base;
       }
       case GAUGE, UP_DOWN_COUNTER -> {
         type = Type.GAUGE;
-        for (var e : f.series.entrySet()) {
-          SeriesStore.Series s = e.getValue();
-          double v;
-          synchronized (s) {
-            if (!s.initialized) {
-              continue;
-            }
-            v = s.value;
-          }
-          Labels l = e.getKey();
-          samples.add(new MetricFamilySamples.Sample(name, l.names(), l.values(), v));
-        }
+        numberSamples(samples, name, f);
       }
       case HISTOGRAM -> {
         type = Type.HISTOGRAM;
@@ -134,6 +111,22 @@ public final class StoreCollector extends Collector {
     String unit = f.unit.isEmpty() || !name.endsWith("_" + f.unit) ? "" : f.unit;
     String help = f.help.isEmpty() ? name : f.help;
     return new MetricFamilySamples(name, unit, type, help, samples);
+  }
+
+  private static void numberSamples(List<MetricFamilySamples.Sample> samples, String sampleName,
+      SeriesStore.Family f) {
+    for (var e : f.series.entrySet()) {
+      SeriesStore.Series s = e.getValue();
+      double v;
+      synchronized (s) {
+        if (!s.initialized) {
+          continue;
+        }
+        v = s.value;
+      }
+      Labels l = e.getKey();
+      samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), v));
+    }
   }
 
   private static void histogramSamples(

@@ -216,20 +216,6 @@ class StatusTableTest {
   }
 
   static io.grpc.MethodDescriptor.Marshaller<byte[]> rawBytes() {
-    return new io.grpc.MethodDescriptor.Marshaller<>() {
-      @Override
-      public java.io.InputStream stream(byte[] value) {
-        return new java.io.ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(java.io.InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    };
+    return dev.rosetta.receiver.server.ByteArrayMarshaller.INSTANCE;
   }
 }
