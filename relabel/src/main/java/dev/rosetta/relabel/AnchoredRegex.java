@@ -139,13 +139,17 @@ final class AnchoredRegex {
     return pattern.namedGroups();
   }
 
-  /** Whether the whole of {@code s} matches. */
+  /**
+   * Whether the regex matches {@code s}, as Go's {@code MatchString}. The anchors make that a match
+   * of the whole string, unless the written regex breaks out of its group ({@code a)|(b}); then,
+   * as in Prometheus, a match of a part counts.
+   */
   boolean matches(String s) {
     return switch (shape) {
       case LITERAL -> literal.equals(s);
       case LITERAL_SET -> literals.contains(s);
       case WILDCARD -> wildcardMatches(s);
-      case GENERAL -> pattern.matches(s);
+      case GENERAL -> pattern.matcher(s).find();
     };
   }
 
@@ -156,7 +160,63 @@ final class AnchoredRegex {
   }
 
   /**
-   * Matches the whole of {@code s} and returns the group offsets: start and end of group 0, of
+   * Go's {@code ReplaceAllString(s, template)} for a string the regex matches, {@code null} when
+   * it does not match. With the anchors in force there is one match, the whole string; the loop
+   * over further matches only matters for a regex that breaks out of its group.
+   */
+  String replaceAll(String s, ExpandTemplate template) {
+    if (shape != Shape.GENERAL) {
+      if (!template.hasReferences()) {
+        return matches(s) ? template.constant() : null;
+      }
+      int[] m = match(s);
+      return m == null ? null : template.expand(s, m);
+    }
+    Matcher m = pattern.matcher(s);
+    StringBuilder out = null;
+    int lastMatchEnd = 0;
+    int searchPos = 0;
+    int end = s.length();
+    while (searchPos <= end && m.find(searchPos)) {
+      if (out == null) {
+        out = new StringBuilder();
+      }
+      int start = m.start();
+      int matchEnd = m.end();
+      out.append(s, lastMatchEnd, start);
+      // no replacement for an empty match right after the previous match (Go's rule)
+      if (matchEnd > lastMatchEnd || start == 0) {
+        out.append(template.expand(s, offsets(m)));
+      }
+      lastMatchEnd = matchEnd;
+      int width = searchPos < end ? Character.charCount(s.codePointAt(searchPos)) : 0;
+      if (searchPos + width > matchEnd) {
+        searchPos += width;
+      } else if (searchPos + 1 > matchEnd) {
+        searchPos++;
+      } else {
+        searchPos = matchEnd;
+      }
+    }
+    if (out == null) {
+      return null;
+    }
+    return out.append(s, lastMatchEnd, end).toString();
+  }
+
+  private static int[] offsets(Matcher m) {
+    int groups = m.groupCount();
+    int[] offsets = new int[2 * groups + 2];
+    for (int g = 0; g <= groups; g++) {
+      offsets[2 * g] = m.start(g);
+      offsets[2 * g + 1] = m.end(g);
+    }
+    return offsets;
+  }
+
+  /**
+   * Finds the leftmost match in {@code s}, the whole of it with the anchors in force, and returns
+   * the group offsets: start and end of group 0, of
    * group 1, and so on, -1 for a group that did not take part; {@code null} when there is no match.
    */
   int[] match(String s) {
@@ -175,16 +235,7 @@ final class AnchoredRegex {
       }
       default -> {
         Matcher m = pattern.matcher(s);
-        if (!m.find()) {
-          return null;
-        }
-        int groups = m.groupCount();
-        int[] offsets = new int[2 * groups + 2];
-        for (int g = 0; g <= groups; g++) {
-          offsets[2 * g] = m.start(g);
-          offsets[2 * g + 1] = m.end(g);
-        }
-        return offsets;
+        return m.find() ? offsets(m) : null;
       }
     }
   }

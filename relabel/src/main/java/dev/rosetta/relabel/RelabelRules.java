@@ -17,6 +17,7 @@ import java.util.Optional;
  * <p>Semantics, restated from Prometheus ({@code model/relabel}):
  *
  * <ul>
+ *   <li>A label with an empty value is no label: input labels with empty values are dropped.
  *   <li>The values of {@code source_labels} are joined with {@code separator}; an absent label
  *       reads as the empty string.
  *   <li>Regexes are RE2, anchored at both ends, {@code .} matching newlines ({@code ^(?s:R)$}).
@@ -51,7 +52,7 @@ public final class RelabelRules {
     this.rules = rules;
   }
 
-  /** Rules that keep every label set as it is. */
+  /** No rules: every label set stays as it is (less labels with empty values). */
   public static RelabelRules none() {
     return NONE;
   }
@@ -88,16 +89,14 @@ public final class RelabelRules {
   }
 
   /**
-   * Applies the rules in order.
+   * Applies the rules in order. Input labels with empty values count as absent and are not part of
+   * the result, as in Prometheus.
    *
    * @return the relabelled set; the same instance as {@code labels} when nothing changed; {@code
    *     null} when a rule drops the series
    */
   public Labels apply(Labels labels) {
     Objects.requireNonNull(labels, "labels");
-    if (rules.length == 0) {
-      return labels;
-    }
     WorkingLabels w = new WorkingLabels(labels);
     for (Rule r : rules) {
       if (!r.apply(w)) {
@@ -393,18 +392,9 @@ public final class RelabelRules {
       int n = w.size();
       for (int i = 0; i < n; i++) {
         String name = w.name(i);
-        String to;
-        if (replacement.hasReferences()) {
-          int[] m = regex.match(name);
-          if (m == null) {
-            continue;
-          }
-          to = replacement.expand(name, m);
-        } else {
-          if (!regex.matches(name)) {
-            continue;
-          }
-          to = replacement.constant();
+        String to = regex.replaceAll(name, replacement);
+        if (to == null) {
+          continue;
         }
         if (!validation.isValidLabelName(to)) {
           continue;

@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * The label set while one series goes through the rules: reads from the input until the first
- * change, then from a private sorted copy. An empty value means "absent", as in Prometheus. Not
- * thread-safe; one instance per call.
+ * change, then from a private sorted copy. An empty value means "absent", as in Prometheus, whose
+ * label builder drops input labels with empty values before the first rule. Not thread-safe; one
+ * instance per call.
  */
 final class WorkingLabels {
   private final Labels input;
@@ -16,6 +17,27 @@ final class WorkingLabels {
 
   WorkingLabels(Labels input) {
     this.input = input;
+    for (int i = 0; i < input.size(); i++) {
+      if (input.value(i).isEmpty()) {
+        dropEmptyValues();
+        break;
+      }
+    }
+  }
+
+  private void dropEmptyValues() {
+    copy(0);
+    int w = 0;
+    for (int r = 0; r < size; r++) {
+      if (!values[r].isEmpty()) {
+        names[w] = names[r];
+        values[w] = values[r];
+        w++;
+      }
+    }
+    Arrays.fill(names, w, size, null);
+    Arrays.fill(values, w, size, null);
+    size = w;
   }
 
   int size() {
