@@ -12,19 +12,33 @@ import java.util.Set;
  * {@code .} matching a newline too. Matching runs in linear time (re2j).
  *
  * <p>Common shapes skip the regex engine: a literal ({@code up}), alternatives of literals ({@code
- * a|b|c}, also in one capture group) and a literal prefix and suffix around one {@code .*} or
- * {@code .+}, captured or not ({@code __meta_(.+)}, {@code (.*)}). Under {@code (?s)} these shapes
- * mean exactly what plain string operations compute; anything else goes to re2j, which also
- * compiles every regex to validate it and to give the group count and names. Immutable and
- * thread-safe.
+ * a|b|c}, also in one capture group), a literal prefix and suffix around one {@code .*} or {@code
+ * .+}, captured or not ({@code __meta_(.+)}, {@code (.*)}), and alternatives of uncaptured such
+ * wildcards ({@code http_.*|go_.*|up}). Under {@code (?s)} these shapes mean exactly what plain
+ * string operations compute. Anything else goes to re2j, which also compiles every regex to
+ * validate it and to give the group count and names; its results are kept in a small
+ * direct-mapped cache, since the same names and values come back series after series.
+ *
+ * <p>Immutable as far as results go, and thread-safe: the cache is written without locks, each
+ * entry an immutable pair published through a final field, so a reader sees a whole entry or
+ * none.
  */
 final class AnchoredRegex {
   private enum Shape {
     LITERAL,
     LITERAL_SET,
     WILDCARD,
+    ALTERNATIVES,
     GENERAL
   }
+
+  /** Entries of the result cache of a general regex; at most this many characters are cached. */
+  private static final int CACHE_SIZE = 4096;
+
+  private static final int CACHE_MAX_KEY = 256;
+
+  /** A cached outcome: the group offsets, or null for no match. Immutable once published. */
+  private record Cached(String input, int[] offsets) {}
 
   private final String source;
   private final Pattern pattern;
@@ -35,6 +49,12 @@ final class AnchoredRegex {
   private final String suffix;
   private final int minMiddle;
   private final boolean captured;
+  // for ALTERNATIVES: each alternative as a wildcard (prefix, suffix, minimum middle or -1 for none)
+  private final String[] altPrefixes;
+  private final String[] altSuffixes;
+  private final int[] altMinMiddle;
+  // for GENERAL: a direct-mapped cache of results, written racily, read by identity of the entry
+  private final Cached[] cache;
 
   private AnchoredRegex(
       String source,
@@ -55,6 +75,27 @@ final class AnchoredRegex {
     this.suffix = suffix;
     this.minMiddle = minMiddle;
     this.captured = captured;
+    this.altPrefixes = null;
+    this.altSuffixes = null;
+    this.altMinMiddle = null;
+    this.cache = shape == Shape.GENERAL ? new Cached[CACHE_SIZE] : null;
+  }
+
+  private AnchoredRegex(
+      String source, Pattern pattern, String[] prefixes, String[] suffixes, int[] minMiddle) {
+    this.source = source;
+    this.pattern = pattern;
+    this.shape = Shape.ALTERNATIVES;
+    this.literal = "";
+    this.literals = Set.of();
+    this.prefix = "";
+    this.suffix = "";
+    this.minMiddle = 0;
+    this.captured = false;
+    this.altPrefixes = prefixes;
+    this.altSuffixes = suffixes;
+    this.altMinMiddle = minMiddle;
+    this.cache = null;
   }
 
   /**
@@ -90,7 +131,44 @@ final class AnchoredRegex {
         return shaped(regex, p, Shape.WILDCARD, "", Set.of(), pre, suf, min, cap);
       }
     }
+    AnchoredRegex wildcards = alternativesOfWildcards(regex, p);
+    if (wildcards != null) {
+      return wildcards;
+    }
     return new AnchoredRegex(regex, p, Shape.GENERAL, "", Set.of(), "", "", 0, false);
+  }
+
+  /** {@code http_.*|node_.+|up}: alternatives, each a literal or one uncaptured wildcard. */
+  private static AnchoredRegex alternativesOfWildcards(String regex, Pattern p) {
+    if (regex.indexOf('|') < 0 || regex.indexOf('(') >= 0 || p.groupCount() != 0) {
+      return null;
+    }
+    String[] alts = regex.split("\\|", -1);
+    String[] prefixes = new String[alts.length];
+    String[] suffixes = new String[alts.length];
+    int[] min = new int[alts.length];
+    for (int i = 0; i < alts.length; i++) {
+      String alt = alts[i];
+      if (noMeta(alt)) {
+        prefixes[i] = alt;
+        suffixes[i] = "";
+        min[i] = -1; // exact
+        continue;
+      }
+      int at = alt.indexOf(".*");
+      int m = 0;
+      if (at < 0) {
+        at = alt.indexOf(".+");
+        m = 1;
+      }
+      if (at < 0 || !noMeta(alt.substring(0, at)) || !noMeta(alt.substring(at + 2))) {
+        return null;
+      }
+      prefixes[i] = alt.substring(0, at);
+      suffixes[i] = alt.substring(at + 2);
+      min[i] = m;
+    }
+    return new AnchoredRegex(regex, p, prefixes, suffixes, min);
   }
 
   private static AnchoredRegex shaped(
@@ -149,8 +227,51 @@ final class AnchoredRegex {
       case LITERAL -> literal.equals(s);
       case LITERAL_SET -> literals.contains(s);
       case WILDCARD -> wildcardMatches(s);
-      case GENERAL -> pattern.matcher(s).find();
+      case ALTERNATIVES -> alternativesMatch(s);
+      case GENERAL -> general(s) != null;
     };
+  }
+
+  private boolean alternativesMatch(String s) {
+    for (int i = 0; i < altPrefixes.length; i++) {
+      String pre = altPrefixes[i];
+      int min = altMinMiddle[i];
+      if (min < 0) {
+        if (pre.equals(s)) {
+          return true;
+        }
+      } else if (s.length() >= pre.length() + altSuffixes[i].length() + min
+          && s.startsWith(pre)
+          && s.endsWith(altSuffixes[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The leftmost match of a general regex, through the cache: label names and values repeat from
+   * one series to the next, and a hit costs a hash and a string comparison instead of an NFA run.
+   * The offsets returned are shared and must not be modified.
+   */
+  private int[] general(String s) {
+    if (s.length() > CACHE_MAX_KEY) {
+      return find(s);
+    }
+    int h = s.hashCode();
+    int slot = (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
+    Cached c = cache[slot];
+    if (c != null && c.input().equals(s)) {
+      return c.offsets();
+    }
+    int[] offsets = find(s);
+    cache[slot] = new Cached(s, offsets); // a racing writer only costs a later miss
+    return offsets;
+  }
+
+  private int[] find(String s) {
+    Matcher m = pattern.matcher(s);
+    return m.find() ? offsets(m) : null;
   }
 
   private boolean wildcardMatches(String s) {
@@ -171,6 +292,9 @@ final class AnchoredRegex {
       }
       int[] m = match(s);
       return m == null ? null : template.expand(s, m);
+    }
+    if (!matches(s)) {
+      return null; // the common case, answered from the cache
     }
     Matcher m = pattern.matcher(s);
     StringBuilder out = null;
@@ -216,28 +340,23 @@ final class AnchoredRegex {
 
   /**
    * Finds the leftmost match in {@code s}, the whole of it with the anchors in force, and returns
-   * the group offsets: start and end of group 0, of
+   * the group offsets (not to be modified): start and end of group 0, of
    * group 1, and so on, -1 for a group that did not take part; {@code null} when there is no match.
    */
   int[] match(String s) {
-    switch (shape) {
-      case LITERAL, LITERAL_SET, WILDCARD -> {
-        if (!matches(s)) {
-          return null;
-        }
-        int n = s.length();
-        if (!captured) {
-          return new int[] {0, n};
-        }
-        return shape == Shape.WILDCARD
-            ? new int[] {0, n, prefix.length(), n - suffix.length()}
-            : new int[] {0, n, 0, n};
-      }
-      default -> {
-        Matcher m = pattern.matcher(s);
-        return m.find() ? offsets(m) : null;
-      }
+    if (shape == Shape.GENERAL) {
+      return general(s);
     }
+    if (!matches(s)) {
+      return null;
+    }
+    int n = s.length();
+    if (!captured) {
+      return new int[] {0, n};
+    }
+    return shape == Shape.WILDCARD
+        ? new int[] {0, n, prefix.length(), n - suffix.length()}
+        : new int[] {0, n, 0, n};
   }
 
   @Override

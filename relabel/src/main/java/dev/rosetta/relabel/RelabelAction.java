@@ -6,6 +6,7 @@ import java.util.Optional;
  * The relabel actions Prometheus knows, under the names its configuration uses.
  *
  * <p>Names are read case-insensitively, as Prometheus lowercases them before looking them up.
+ * Immutable and thread-safe.
  */
 public enum RelabelAction {
   /** Sets {@code target_label} to the expanded {@code replacement} when {@code regex} matches. */

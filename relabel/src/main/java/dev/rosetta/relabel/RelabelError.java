@@ -3,7 +3,7 @@ package dev.rosetta.relabel;
 import java.util.Objects;
 
 /**
- * One problem found in a list of relabel configs.
+ * One problem found in a list of relabel configs. Immutable and thread-safe.
  *
  * @param ruleIndex zero-based position of the rule in its list, or -1 for the list itself
  * @param field the YAML key concerned ({@code regex}, {@code target_label}, ...), or empty for the

@@ -144,7 +144,8 @@ final class WorkingLabels {
 
   private void copy(int extra) {
     int n = input.size();
-    names = new String[n + Math.max(extra, 2)];
+    // room for a few added labels, so that typical rules do not grow the arrays
+    names = new String[n + Math.max(extra, 8)];
     values = new String[names.length];
     for (int i = 0; i < n; i++) {
       names[i] = input.name(i);

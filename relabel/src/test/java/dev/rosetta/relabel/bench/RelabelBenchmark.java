@@ -22,8 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Label sets relabelled per second, one thread: a typical 5-rule config (keep, replace with a
- * capture group, labelmap, labeldrop, hashmod) and a 20-rule config, on 10-label inputs drawn from
- * a pool of 4096 distinct sets (distinct instances, pods and label values).
+ * capture group, labelmap, labeldrop, hashmod) and a 20-rule config, on 10-label inputs drawn in
+ * turn from a pool of 4096 distinct sets.
+ *
+ * <p>{@code values=targets}: the pool is 256 targets (instance and pod) exposing 16 series each,
+ * as a scrape or a push of a fleet looks. {@code values=distinct}: every instance and pod value is
+ * new, so that regexes the engine cannot shortcut miss their result cache: the worst case.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -37,6 +41,9 @@ public class RelabelBenchmark {
   @Param({"5", "20"})
   int rules;
 
+  @Param({"targets", "distinct"})
+  String values;
+
   private RelabelRules compiled;
   private Labels[] inputs;
   private int next;
@@ -49,13 +56,14 @@ public class RelabelBenchmark {
         "http_request_duration_seconds_bucket"};
     inputs = new Labels[POOL];
     for (int i = 0; i < POOL; i++) {
+      int target = values.equals("distinct") ? i : i % 256;
       inputs[i] =
           Labels.of(
               "__name__", names[i % names.length],
-              "instance", "10.0." + (i / 256) + "." + (i % 256) + ":9100",
+              "instance", "10.0." + (target / 256) + "." + (target % 256) + ":9100",
               "job", "node",
-              "namespace", "ns-" + (i % 7),
-              "pod", "api-7d9f" + (i % 13) + "-x" + i,
+              "namespace", "ns-" + (target % 7),
+              "pod", "api-7d9f" + (target % 13) + "-x" + target,
               "label_app", "api",
               "label_team", "team-" + (i % 5),
               "method", (i % 2 == 0) ? "GET" : "POST",
