@@ -38,6 +38,24 @@ import java.util.Optional;
  *       target_label}.
  * </ul>
  *
+ * <p>Validation at {@link #compile} follows Prometheus's {@code Validate}: an empty or unknown
+ * action; an invalid regex; {@code replace}, {@code hashmod}, {@code lowercase}, {@code uppercase},
+ * {@code keepequal} and {@code dropequal} need a valid {@code target_label} (a {@code replace}
+ * target may be a template); {@code hashmod} needs a non-zero {@code modulus}; {@code lowercase},
+ * {@code uppercase}, {@code keepequal} and {@code dropequal} take no {@code replacement}; {@code
+ * keepequal} and {@code dropequal} take no regex, modulus or separator; {@code labeldrop} and
+ * {@code labelkeep} take only {@code regex}; {@code labelmap} needs a valid name template as
+ * replacement; source label names must be valid. Where the two disagree, Rosetta is stricter than
+ * Prometheus in one place, as its issue asks: {@code labelmap} takes only {@code regex} and {@code
+ * replacement} (Prometheus ignores the other fields).
+ *
+ * <p>Where Prometheus versions differ, Rosetta follows Prometheus 3: {@code .} matches a newline
+ * (2.x compiled {@code ^(?:R)$}); an empty result of a templated {@code replace} target removes
+ * the expanded label (2.x tried to remove the label named by the unexpanded template, a no-op); UTF-8
+ * names by default, legacy names as an option. Regex syntax is re2j's RE2, which is Go's: named
+ * groups as {@code (?P<n>..)} and also {@code (?<n>..)} (Go 1.22 and so Prometheus 3 accept it,
+ * 2.42 did not); unlike Go, a name may not be used by two groups.
+ *
  * <p>Immutable and thread-safe: one instance may serve any number of threads. {@link #apply} does
  * not compile anything; a rule that changes nothing allocates nothing for the result.
  */
