@@ -1,5 +1,6 @@
 package dev.rosetta.receiver;
 
+import dev.rosetta.receiver.cli.RelabelCommand;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
@@ -19,6 +20,7 @@ import java.util.logging.Logger;
  * <pre>
  * rosetta [run] [--config FILE]         run the service (embedded default config without --config)
  * rosetta validate --config FILE        check a configuration file
+ * rosetta relabel --rules FILE          apply relabel rules to label sets read from standard input
  * rosetta --help | --version
  * </pre>
  */
@@ -26,6 +28,8 @@ public final class Main {
   private static final String USAGE = """
       usage: rosetta [run] [--config FILE]        run the service (the embedded default config without --config)
              rosetta validate --config FILE       check a configuration file and print every error
+             rosetta relabel --rules FILE [--name-validation utf8|legacy]
+                                                  apply Prometheus relabel rules to JSON label sets on stdin
              rosetta --help | --version
       """;
 
@@ -43,6 +47,8 @@ public final class Main {
         return runService(rest, out, err, env);
       case "validate":
         return ValidateCommand.run(rest, out, err, env);
+      case "relabel":
+        return RelabelCommand.run(rest, System.in, out, err);
       case "help":
         out.print(USAGE);
         return 0;
