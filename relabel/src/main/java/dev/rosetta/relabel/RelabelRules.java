@@ -371,8 +371,13 @@ public final class RelabelRules {
     }
   }
 
-  private record HashMod(String[] sources, String separator, String target, long modulus)
-      implements Rule {
+  /**
+   * Hashmod. The shard of a value is memoized in a small direct-mapped cache (written racily, read by
+   * entry identity), since the same instance values come back series after series and MD5 dominates
+   * the rule's cost.
+   */
+  private static final class HashMod implements Rule {
+    private static final int CACHE_SIZE = 1024;
     private static final ThreadLocal<MessageDigest> MD5 =
         ThreadLocal.withInitial(
             () -> {
@@ -383,9 +388,34 @@ public final class RelabelRules {
               }
             });
 
+    private record Entry(String value, String shard) {}
+
+    private final String[] sources;
+    private final String separator;
+    private final String target;
+    private final long modulus;
+    private final Entry[] cache = new Entry[CACHE_SIZE];
+
+    HashMod(String[] sources, String separator, String target, long modulus) {
+      this.sources = sources;
+      this.separator = separator;
+      this.target = target;
+      this.modulus = modulus;
+    }
+
     @Override
     public boolean apply(WorkingLabels w) {
-      w.set(target, shard(joined(w, sources, separator), modulus));
+      String value = joined(w, sources, separator);
+      int slot = value.hashCode() & (CACHE_SIZE - 1);
+      Entry e = cache[slot];
+      String shard;
+      if (e != null && e.value.equals(value)) {
+        shard = e.shard;
+      } else {
+        shard = shard(value, modulus);
+        cache[slot] = new Entry(value, shard); // a racing writer only costs a later miss
+      }
+      w.set(target, shard);
       return true;
     }
 

@@ -159,11 +159,7 @@ final class WorkingLabels {
     if (names == null || sameAsInput()) {
       return input;
     }
-    Labels.Builder b = Labels.builder();
-    for (int i = 0; i < size; i++) {
-      b.add(names[i], values[i]);
-    }
-    return b.build();
+    return Labels.ofSorted(names, values, size);
   }
 
   private boolean sameAsInput() {

@@ -55,6 +55,28 @@ public final class Labels implements Comparable<Labels> {
     return b.build();
   }
 
+  /**
+   * Labels from names already in strictly increasing order, with their values: the first {@code
+   * size} entries of each array are copied. Cheaper than a builder for code that keeps labels sorted.
+   *
+   * @throws IllegalArgumentException when the names are not strictly increasing
+   */
+  public static Labels ofSorted(String[] names, String[] values, int size) {
+    if (size == 0) {
+      return EMPTY;
+    }
+    String[] n = Arrays.copyOf(names, size);
+    String[] v = Arrays.copyOf(values, size);
+    for (int i = 0; i < size; i++) {
+      Objects.requireNonNull(n[i], "name");
+      Objects.requireNonNull(v[i], "value");
+      if (i > 0 && n[i - 1].compareTo(n[i]) >= 0) {
+        throw new IllegalArgumentException("names not strictly increasing at " + i + ": " + n[i - 1] + ", " + n[i]);
+      }
+    }
+    return new Labels(n, v);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
