@@ -15,7 +15,9 @@ import dev.rosetta.receiver.forward.ForwarderSettings;
 import dev.rosetta.receiver.forward.OtlpForwarder;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.pipeline.Pipeline;
+import dev.rosetta.receiver.pipeline.RelabelStage;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
@@ -28,6 +30,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -84,7 +88,8 @@ public final class RosettaModule extends AbstractModule {
   SeriesStore store(CollectorRegistry registry) {
     PrometheusExporterConfig p = config.exporters().prometheus();
     SeriesStore store = new SeriesStore(
-        new SeriesStore.Settings(p.metricExpiration(), p.addMetricSuffixes(), p.resourceToTelemetryConversion(), 0, 0),
+        new SeriesStore.Settings(p.metricExpiration(), p.addMetricSuffixes(), p.resourceToTelemetryConversion(),
+            config.limits().maxSeries(), config.limits().maxSeriesPerFamily()),
         System::currentTimeMillis,
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
     registry.register(new StoreCollector(store));
@@ -127,7 +132,22 @@ public final class RosettaModule extends AbstractModule {
   @Singleton
   IngestService ingest(SeriesStore store, Optional<OtlpForwarder> forwarder, SelfMetrics metrics) {
     Optional<ForwardTarget> target = forwarder.map(f -> f::offer);
-    return new IngestService(Pipeline.empty(), store, target, metrics, RETRY_AFTER);
+    return new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
+  }
+
+  /** The stages between decoding and the sinks, as the configuration asks. */
+  static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) {
+    List<MetricStage> stages = new ArrayList<>();
+    boolean suffixes = config.exporters().prometheus().addMetricSuffixes();
+    if (config.relabel().input().size() > 0) {
+      stages.add(new RelabelStage(RelabelStage.Kind.INPUT, config.relabel().input(), suffixes,
+          n -> metrics.pipelineDropped("relabel_input", n)));
+    }
+    if (config.relabel().output().size() > 0) {
+      stages.add(new RelabelStage(RelabelStage.Kind.OUTPUT, config.relabel().output(), suffixes,
+          n -> metrics.pipelineDropped("relabel_output", n)));
+    }
+    return new Pipeline(stages);
   }
 
   @Provides

@@ -1,5 +1,10 @@
 package dev.rosetta.receiver.config;
 
+import dev.rosetta.relabel.NameValidation;
+import dev.rosetta.relabel.RelabelConfigs;
+import dev.rosetta.relabel.RelabelError;
+import dev.rosetta.relabel.RelabelException;
+import dev.rosetta.relabel.RelabelRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -34,8 +39,48 @@ final class ConfigBinder {
     ReceiversConfig receivers = root.section("receivers", this::receivers);
     ExportersConfig exporters = root.section("exporters", this::exporters);
     ServiceConfig service = root.section("service", this::service);
+    RelabelSettings relabel = root.section("relabel", n -> relabel(n, source));
+    LimitsConfig limits = root.section("limits", this::limits);
     root.finish();
-    return new RosettaConfig(source, receivers, exporters, service);
+    return new RosettaConfig(source, receivers, exporters, service, relabel, limits);
+  }
+
+  // ---- relabel and limits ------------------------------------------------------------------
+
+  private RelabelSettings relabel(ConfigNode n, String source) {
+    NameValidation validation = n.get("name_validation", NameValidation.UTF8, raw -> {
+      String v = raw instanceof String str ? str.toLowerCase(Locale.ROOT) : "";
+      return switch (v) {
+        case "utf8", "utf-8" -> NameValidation.UTF8;
+        case "legacy" -> NameValidation.LEGACY;
+        default -> throw InvalidValueException.of("invalid value " + Values.render(raw) + ": expected utf8 or legacy");
+      };
+    });
+    RelabelRules input = rules(n, "input", source, validation);
+    RelabelRules output = rules(n, "output", source, validation);
+    return new RelabelSettings(input, output, validation);
+  }
+
+  private static RelabelRules rules(ConfigNode n, String key, String source, NameValidation validation) {
+    Optional<Object> tree = n.optional(key, raw -> raw);
+    if (tree.isEmpty()) {
+      return RelabelSettings.empty();
+    }
+    try {
+      return RelabelRules.compile(RelabelConfigs.fromYamlTree(tree.get(), source), validation);
+    } catch (RelabelException e) {
+      for (RelabelError er : e.errors()) {
+        String sub = er.ruleIndex() < 0 ? "" : "[" + er.ruleIndex() + "]" + (er.field().isEmpty() ? "" : "." + er.field());
+        n.error(key, sub, er.value(), er.message());
+      }
+      return RelabelSettings.empty();
+    }
+  }
+
+  private LimitsConfig limits(ConfigNode n) {
+    return new LimitsConfig(
+        n.integer("max_series", LimitsConfig.DEFAULT_MAX_SERIES, 1, Integer.MAX_VALUE),
+        n.integer("max_series_per_family", LimitsConfig.DEFAULT_MAX_SERIES_PER_FAMILY, 1, Integer.MAX_VALUE));
   }
 
   // ---- receivers ---------------------------------------------------------------------------

@@ -327,6 +327,14 @@ public final class ConfigNode {
     errors.add(pathOf(key), raw == null ? "" : Values.render(raw), message);
   }
 
+  /**
+   * Reports a problem found inside the value of {@code key} (e.g. in one relabel rule), at the path
+   * {@code <key><subPath>} with the given value.
+   */
+  public void error(String key, String subPath, String value, String message) {
+    errors.add(pathOf(key) + subPath, value, message);
+  }
+
   /** Reports a problem with this node as a whole. */
   public void error(String message) {
     errors.add(path, Values.render(entries), message);

@@ -8,8 +8,15 @@ import java.util.Objects;
  * whole.
  */
 public record RosettaConfig(
-    String source, ReceiversConfig receivers, ExportersConfig exporters, ServiceConfig service) {
+    String source,
+    ReceiversConfig receivers,
+    ExportersConfig exporters,
+    ServiceConfig service,
+    RelabelSettings relabel,
+    LimitsConfig limits) {
   public RosettaConfig {
+    Objects.requireNonNull(relabel, "relabel");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(receivers, "receivers");
     Objects.requireNonNull(exporters, "exporters");

@@ -1,7 +1,6 @@
 package dev.rosetta.receiver.store;
 
 import dev.rosetta.model.HistogramPoint;
-import dev.rosetta.model.InstrumentationScope;
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
 import dev.rosetta.model.MetricBatch;
@@ -110,7 +109,7 @@ public final class SeriesStore {
     for (ResourceMetrics rm : batch.resources()) {
       Labels base = resourceLabels(rm.resource(), now);
       for (ScopeMetrics sm : rm.scopes()) {
-        Labels scoped = scopeLabels(base, sm.scope());
+        Labels scoped = TargetLabels.withScope(base, sm.scope());
         for (Metric m : sm.metrics()) {
           String name = familyName(m);
           Refusal r = null;
@@ -307,22 +306,11 @@ public final class SeriesStore {
   // ---- labels ----
 
   private Labels resourceLabels(Labels resource, long now) {
-    Labels.Builder b = Labels.builder();
-    String name = resource.get("service.name");
-    String ns = resource.get("service.namespace");
-    String id = resource.get("service.instance.id");
-    if (name != null && !name.isEmpty()) {
-      b.add("job", ns == null || ns.isEmpty() ? name : ns + "/" + name);
-    }
-    if (id != null && !id.isEmpty()) {
-      b.add("instance", id);
-    }
-    Labels jobInstance = b.build();
+    Labels jobInstance = TargetLabels.jobInstance(resource);
     Labels.Builder info = Labels.builder();
     for (int i = 0; i < resource.size(); i++) {
       String k = resource.name(i);
-      if (k.equals("service.name") || k.equals("service.namespace") || k.equals("service.instance.id")
-          || resource.value(i).isEmpty()) {
+      if (TargetLabels.isIdentifying(k) || resource.value(i).isEmpty()) {
         continue;
       }
       String ln = labelName(k);
@@ -346,17 +334,6 @@ public final class SeriesStore {
       return all.build();
     }
     return jobInstance;
-  }
-
-  private static Labels scopeLabels(Labels base, InstrumentationScope scope) {
-    Labels l = base;
-    if (!scope.name().isEmpty()) {
-      l = l.with("otel_scope_name", scope.name());
-    }
-    if (!scope.version().isEmpty()) {
-      l = l.with("otel_scope_version", scope.version());
-    }
-    return l;
   }
 
   /**

@@ -16,8 +16,12 @@ public final class SelfMetrics {
   private final LabelledCounter refused = new LabelledCounter("rosetta_receiver_refused_points",
       "Data points refused, by transport and reason.", "transport", "reason");
 
+  private final LabelledCounter pipelineDropped = new LabelledCounter("rosetta_pipeline_dropped_points",
+      "Points dropped inside the pipeline, by stage (relabel_input, views, relabel_output).", "stage");
+
   public SelfMetrics(CollectorRegistry registry) {
     this.registry = registry;
+    registry.register(pipelineDropped);
     registry.register(requests);
     registry.register(accepted);
     registry.register(refused);
@@ -41,6 +45,16 @@ public final class SelfMetrics {
     if (points > 0) {
       refused.inc(points, transport, reason);
     }
+  }
+
+  public void pipelineDropped(String stage, long points) {
+    if (points > 0) {
+      pipelineDropped.inc(points, stage);
+    }
+  }
+
+  public double pipelineDroppedPoints(String stage) {
+    return pipelineDropped.get(stage);
   }
 
   /** Current value of a refused counter, for tests and the load harness. */

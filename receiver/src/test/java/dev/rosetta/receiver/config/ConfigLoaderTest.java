@@ -72,7 +72,9 @@ class ConfigLoaderTest {
             "config.yaml",
             ReceiversConfig.defaults(),
             ExportersConfig.defaults(),
-            ServiceConfig.defaults());
+            ServiceConfig.defaults(),
+            RelabelSettings.none(),
+            LimitsConfig.defaults());
     assertThat(parse("")).isEqualTo(expected);
     assertThat(parse("# only a comment\n")).isEqualTo(expected);
     assertThat(parse("---\n")).isEqualTo(expected);
