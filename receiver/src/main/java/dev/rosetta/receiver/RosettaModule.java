@@ -13,8 +13,10 @@ import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.ForwarderSettings;
 import dev.rosetta.receiver.forward.OtlpForwarder;
+import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.pipeline.InternalLabelsStage;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.pipeline.Pipeline;
 import dev.rosetta.receiver.pipeline.RelabelStage;
@@ -32,6 +34,7 @@ import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -143,6 +146,7 @@ public final class RosettaModule extends AbstractModule {
       stages.add(new RelabelStage(RelabelStage.Kind.INPUT, config.relabel().input(), suffixes,
           n -> metrics.pipelineDropped("relabel_input", n)));
     }
+    stages.add(new InternalLabelsStage());
     if (config.relabel().output().size() > 0) {
       stages.add(new RelabelStage(RelabelStage.Kind.OUTPUT, config.relabel().output(), suffixes,
           n -> metrics.pipelineDropped("relabel_output", n)));
@@ -183,7 +187,11 @@ public final class RosettaModule extends AbstractModule {
   private static NettyHttpServer httpReceiver(HttpReceiverConfig h, IngestService ingest) {
     OtlpHttpHandler otlp = new OtlpHttpHandler(ingest, h.maxRequestBodySize());
     int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
-    return new NettyHttpServer("otlp-http", h.endpoint().toSocketAddress(), RosettaService.otlpRoutes(otlp),
+    Map<String, dev.rosetta.receiver.server.HttpHandler> routes = Map.of(
+        "/v1/metrics", otlp,
+        "/v1/go/runtime-metrics", NativeHttpHandler.goRuntime(ingest, h.maxRequestBodySize()),
+        "/v1/jvm/jolokia", NativeHttpHandler.jolokia(ingest, h.maxRequestBodySize()));
+    return new NettyHttpServer("otlp-http", h.endpoint().toSocketAddress(), routes,
         ExpositionHttpHandlers.notFound(), otlp.oversized(), (int) Math.min(Integer.MAX_VALUE, h.maxRequestBodySize()),
         workers, h.tls().map(RosettaModule::serverSsl));
   }

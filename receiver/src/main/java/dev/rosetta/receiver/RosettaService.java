@@ -6,7 +6,6 @@ import dev.rosetta.receiver.forward.OtlpForwarder;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
-import dev.rosetta.receiver.server.OtlpHttpHandler;
 import dev.rosetta.receiver.store.SeriesStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -165,10 +164,5 @@ public final class RosettaService implements AutoCloseable {
         "/metrics", ExpositionHttpHandlers.metrics(scrape),
         "/healthz", ExpositionHttpHandlers.healthz(),
         "/readyz", ExpositionHttpHandlers.readyz(ready));
-  }
-
-  /** Routes of the OTLP/HTTP port. */
-  static Map<String, dev.rosetta.receiver.server.HttpHandler> otlpRoutes(OtlpHttpHandler otlp) {
-    return Map.of("/v1/metrics", otlp);
   }
 }
