@@ -19,8 +19,13 @@ public final class SelfMetrics {
   private final LabelledCounter pipelineDropped = new LabelledCounter("rosetta_pipeline_dropped_points",
       "Points dropped inside the pipeline, by stage (relabel_input, views, relabel_output).", "stage");
 
+  private final LabelledCounter views = new LabelledCounter("rosetta_views_points",
+      "Points through the semantic views, by outcome (mapped, dropped by a drop view, invalid, "
+          + "unmatched_passthrough, unmatched_dropped).", "outcome");
+
   public SelfMetrics(CollectorRegistry registry) {
     this.registry = registry;
+    registry.register(views);
     registry.register(pipelineDropped);
     registry.register(requests);
     registry.register(accepted);
@@ -45,6 +50,16 @@ public final class SelfMetrics {
     if (points > 0) {
       refused.inc(points, transport, reason);
     }
+  }
+
+  public void views(String outcome, long points) {
+    if (points > 0) {
+      views.inc(points, outcome);
+    }
+  }
+
+  public double viewsPoints(String outcome) {
+    return views.get(outcome);
   }
 
   public void pipelineDropped(String stage, long points) {
