@@ -40,6 +40,15 @@ final class Logging {
     }
   }
 
+  /** Changes the level in force (a configuration reload). */
+  static void setLevel(Level level) {
+    Logger root = Logger.getLogger("");
+    root.setLevel(level);
+    for (Handler h : root.getHandlers()) {
+      h.setLevel(level);
+    }
+  }
+
   private static final class OneLine extends Formatter {
     @Override
     public String format(LogRecord r) {

@@ -33,6 +33,9 @@ public final class Main {
              rosetta --help | --version
       """;
 
+  /** How often the configuration file and the files it names are checked for changes. */
+  static final java.time.Duration RELOAD_INTERVAL = java.time.Duration.ofSeconds(5);
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -107,6 +110,10 @@ public final class Main {
     log.info("Rosetta started with " + config.source() + ": OTLP/gRPC "
         + service.grpcAddress().map(Object::toString).orElse("off") + ", OTLP/HTTP "
         + service.httpAddress().map(Object::toString).orElse("off") + ", metrics " + service.metricsAddress());
+    if (configFile != null) {
+      ConfigReloader reloader = service.watchConfig(configFile, env, config, RELOAD_INTERVAL);
+      Signals.handle("HUP", reloader::reloadAsync);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     boolean handled = Signals.handle("TERM", stop::countDown) & Signals.handle("INT", stop::countDown);
     if (!handled) {

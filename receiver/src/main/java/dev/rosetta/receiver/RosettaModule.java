@@ -138,6 +138,11 @@ public final class RosettaModule extends AbstractModule {
     return new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
   }
 
+  /** Files besides the configuration file whose change triggers a reload (view files). */
+  static List<java.nio.file.Path> watchedFiles(RosettaConfig config) {
+    return List.of();
+  }
+
   /** The stages between decoding and the sinks, as the configuration asks. */
   static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) {
     List<MetricStage> stages = new ArrayList<>();
@@ -163,7 +168,7 @@ public final class RosettaModule extends AbstractModule {
   @Provides
   @Singleton
   RosettaService service(IngestService ingest, SeriesStore store, Optional<OtlpForwarder> forwarder,
-      ScrapeHandler scrape, ServiceRef ref) {
+      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry) {
     PrometheusExporterConfig p = config.exporters().prometheus();
     NettyHttpServer exposition = new NettyHttpServer("exposition", p.endpoint().toSocketAddress(),
         RosettaService.expositionRoutes(scrape, ref::ready), ExpositionHttpHandlers.notFound(),
@@ -172,7 +177,7 @@ public final class RosettaModule extends AbstractModule {
     Optional<GrpcReceiver> grpc = config.receivers().otlp().grpc().map(g -> grpcReceiver(g, ingest));
     Optional<NettyHttpServer> http = config.receivers().otlp().http().map(h -> httpReceiver(h, ingest));
     RosettaService service = new RosettaService(new RosettaService.Components(exposition, grpc, http, forwarder,
-        ingest, store, config.service().shutdownTimeout()));
+        ingest, store, config.service().shutdownTimeout(), metrics, registry));
     ref.set(service);
     return service;
   }

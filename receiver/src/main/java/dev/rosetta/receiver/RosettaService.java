@@ -1,14 +1,19 @@
 package dev.rosetta.receiver;
 
+import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.OtlpForwarder;
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.store.SeriesStore;
+import dev.rosetta.receiver.telemetry.SelfMetrics;
+import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -34,6 +39,7 @@ public final class RosettaService implements AutoCloseable {
   private final Components c;
   private final Deque<Runnable> stopActions = new ArrayDeque<>();
   private ScheduledExecutorService sweeper;
+  private ConfigReloader reloader;
   private volatile boolean started;
   private boolean stopped;
 
@@ -45,8 +51,12 @@ public final class RosettaService implements AutoCloseable {
       Optional<OtlpForwarder> forwarder,
       IngestService ingest,
       SeriesStore store,
-      Duration shutdownTimeout) {
+      Duration shutdownTimeout,
+      SelfMetrics metrics,
+      CollectorRegistry registry) {
     public Components {
+      Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(exposition, "exposition");
       Objects.requireNonNull(grpc, "grpc");
       Objects.requireNonNull(http, "http");
@@ -122,6 +132,9 @@ public final class RosettaService implements AutoCloseable {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
+    if (reloader != null) {
+      reloader.close();
+    }
     runStopActions();
     LOG.info("stopped");
   }
@@ -139,6 +152,30 @@ public final class RosettaService implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Puts a configuration's reloadable parts in force: the pipeline (views and relabel rules, built
+   * beforehand), the series limits and the log level.
+   */
+  public void applyConfig(RosettaConfig config, MetricStage pipeline) {
+    c.ingest().swapPipeline(pipeline);
+    c.store().setLimits(config.limits().maxSeries(), config.limits().maxSeriesPerFamily());
+    Logging.setLevel(Logging.level(config.service().logLevel()));
+  }
+
+  /**
+   * Watches {@code file} (and the files it names) and reloads on change, checked every
+   * {@code interval}; {@link ConfigReloader#reload()} reloads at once (SIGHUP).
+   */
+  public synchronized ConfigReloader watchConfig(Path file, Map<String, String> env, RosettaConfig initial,
+      Duration interval) {
+    if (reloader == null) {
+      reloader = new ConfigReloader(file, env, initial, cfg -> RosettaModule.pipeline(cfg, c.metrics()),
+          this::applyConfig, RosettaModule::watchedFiles, c.registry());
+      reloader.start(interval);
+    }
+    return reloader;
   }
 
   public Components components() {

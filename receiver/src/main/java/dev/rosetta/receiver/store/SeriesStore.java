@@ -75,6 +75,8 @@ public final class SeriesStore {
   }
 
   private final Settings settings;
+  /** The series limits in force: {maxSeries, maxSeriesPerFamily}; replaced whole on reload. */
+  private volatile int[] limits;
   private final LongSupplier clockMillis;
   private final Predicate<String> reservedName;
   private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
@@ -91,6 +93,7 @@ public final class SeriesStore {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
     this.reservedName = Objects.requireNonNull(reservedName, "reservedName");
+    this.limits = new int[] {settings.maxSeries(), settings.maxSeriesPerFamily()};
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new AtomicLong();
     }
@@ -98,6 +101,16 @@ public final class SeriesStore {
 
   public Settings settings() {
     return settings;
+  }
+
+  /**
+   * Replaces the series limits (0 = unlimited), as a configuration reload does. Series beyond new,
+   * lower limits stay until they expire; only new series are refused. The once-per-family log line
+   * may appear again.
+   */
+  public void setLimits(int maxSeries, int maxSeriesPerFamily) {
+    this.limits = new int[] {maxSeries, maxSeriesPerFamily};
+    loggedLimit.clear();
   }
 
   /** Applies every point of the batch. Never throws for data reasons; refusals are counted. */
@@ -160,13 +173,14 @@ public final class SeriesStore {
   private Refusal update(Family family, Labels labels, Point p, boolean delta, long now) {
     Series s = family.series.get(labels);
     if (s == null) {
-      if (settings.maxSeriesPerFamily() > 0 && family.series.size() >= settings.maxSeriesPerFamily()) {
+      int[] lim = limits;
+      if (lim[1] > 0 && family.series.size() >= lim[1]) {
         logLimit(family.name, "family " + family.name + " reached its limit of "
-            + settings.maxSeriesPerFamily() + " series; new series are refused");
+            + lim[1] + " series; new series are refused");
         return Refusal.FAMILY_SERIES_LIMIT;
       }
-      if (settings.maxSeries() > 0 && seriesCount.get() >= settings.maxSeries()) {
-        logLimit("", "the store reached its limit of " + settings.maxSeries() + " series; new series are refused");
+      if (lim[0] > 0 && seriesCount.get() >= lim[0]) {
+        logLimit("", "the store reached its limit of " + lim[0] + " series; new series are refused");
         return Refusal.SERIES_LIMIT;
       }
       Series created = new Series();
