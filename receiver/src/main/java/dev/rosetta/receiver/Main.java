@@ -1,5 +1,6 @@
 package dev.rosetta.receiver;
 
+import dev.rosetta.receiver.cli.ExplainCommand;
 import dev.rosetta.receiver.cli.RelabelCommand;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
@@ -21,6 +22,7 @@ import java.util.logging.Logger;
  * rosetta [run] [--config FILE]         run the service (embedded default config without --config)
  * rosetta validate --config FILE        check a configuration file
  * rosetta relabel --rules FILE          apply relabel rules to label sets read from standard input
+ * rosetta explain [--config FILE] [--json] [NAME...]   which view a raw name matches
  * rosetta --help | --version
  * </pre>
  */
@@ -30,6 +32,7 @@ public final class Main {
              rosetta validate --config FILE       check a configuration file and print every error
              rosetta relabel --rules FILE [--name-validation utf8|legacy]
                                                   apply Prometheus relabel rules to JSON label sets on stdin
+             rosetta explain [--config FILE] [--json] [NAME...]   tell which view each raw name matches
              rosetta --help | --version
       """;
 
@@ -52,6 +55,8 @@ public final class Main {
         return ValidateCommand.run(rest, out, err, env);
       case "relabel":
         return RelabelCommand.run(rest, System.in, out, err);
+      case "explain":
+        return ExplainCommand.run(rest, System.in, out, err, env);
       case "help":
         out.print(USAGE);
         return 0;

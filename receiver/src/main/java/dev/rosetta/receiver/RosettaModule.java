@@ -3,12 +3,16 @@ package dev.rosetta.receiver;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.rosetta.model.view.ViewFiles;
+import dev.rosetta.model.view.ViewLoadException;
+import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
 import dev.rosetta.receiver.config.OtlpExporterConfig;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.TlsServerConfig;
+import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.ForwarderSettings;
@@ -20,6 +24,7 @@ import dev.rosetta.receiver.pipeline.InternalLabelsStage;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.pipeline.Pipeline;
 import dev.rosetta.receiver.pipeline.RelabelStage;
+import dev.rosetta.receiver.pipeline.ViewsStage;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
@@ -27,6 +32,7 @@ import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.store.StoreCollector;
 import dev.rosetta.receiver.store.StoreMetrics;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
+import dev.rosetta.receiver.views.ConfiguredViews;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -133,24 +139,33 @@ public final class RosettaModule extends AbstractModule {
 
   @Provides
   @Singleton
-  IngestService ingest(SeriesStore store, Optional<OtlpForwarder> forwarder, SelfMetrics metrics) {
+  IngestService ingest(SeriesStore store, Optional<OtlpForwarder> forwarder, SelfMetrics metrics)
+      throws ViewLoadException {
     Optional<ForwardTarget> target = forwarder.map(f -> f::offer);
     return new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
   }
 
   /** Files besides the configuration file whose change triggers a reload (view files). */
   static List<java.nio.file.Path> watchedFiles(RosettaConfig config) {
-    return List.of();
+    try {
+      return ViewFiles.expand(config.views().baseDirectory(), config.views().files());
+    } catch (ViewLoadException e) {
+      return List.of(); // the reload reports it
+    }
   }
 
   /** The stages between decoding and the sinks, as the configuration asks. */
-  static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) {
+  static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) throws ViewLoadException {
     List<MetricStage> stages = new ArrayList<>();
     boolean suffixes = config.exporters().prometheus().addMetricSuffixes();
     if (config.relabel().input().size() > 0) {
       stages.add(new RelabelStage(RelabelStage.Kind.INPUT, config.relabel().input(), suffixes,
           n -> metrics.pipelineDropped("relabel_input", n)));
     }
+    ViewSet views = ConfiguredViews.load(config.views());
+    ViewsStage.Unmatched unmatched = config.views().unmatched() == ViewsConfig.Unmatched.DROP
+        ? ViewsStage.Unmatched.DROP : ViewsStage.Unmatched.PASSTHROUGH;
+    stages.add(new ViewsStage(views, unmatched, metrics::views));
     stages.add(new InternalLabelsStage());
     if (config.relabel().output().size() > 0) {
       stages.add(new RelabelStage(RelabelStage.Kind.OUTPUT, config.relabel().output(), suffixes,

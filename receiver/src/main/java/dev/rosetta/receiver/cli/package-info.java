@@ -1,8 +1,7 @@
 /**
- * Command-line tools of the service jar ({@code java -jar rosetta.jar COMMAND ...}).
- *
- * <p>Each command is a class with a {@code run(String[] args, InputStream in, PrintStream out,
- * PrintStream err)} method returning the exit code, so that it can be tested with in-memory streams
- * and dispatched from {@code main}. Non-null by default.
+ * Command line tools of the service jar that run without starting the service ({@code rosetta
+ * relabel}, {@code rosetta explain}). Each command is a class with a static {@code run} method that
+ * takes its arguments, streams (and environment, where it reads configuration) and returns the exit
+ * code, so tests run it in-process with in-memory streams. Non-null by default.
  */
 package dev.rosetta.receiver.cli;

@@ -1,5 +1,7 @@
 package dev.rosetta.receiver.config;
 
+import dev.rosetta.model.view.BuiltinViews;
+import java.nio.file.InvalidPathException;
 import dev.rosetta.relabel.NameValidation;
 import dev.rosetta.relabel.RelabelConfigs;
 import dev.rosetta.relabel.RelabelError;
@@ -7,10 +9,13 @@ import dev.rosetta.relabel.RelabelException;
 import dev.rosetta.relabel.RelabelRules;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -41,8 +46,10 @@ final class ConfigBinder {
     ServiceConfig service = root.section("service", this::service);
     RelabelSettings relabel = root.section("relabel", n -> relabel(n, source));
     LimitsConfig limits = root.section("limits", this::limits);
+    Path base = baseDirectory(source);
+    ViewsConfig views = root.section("views", n -> views(n, base));
     root.finish();
-    return new RosettaConfig(source, receivers, exporters, service, relabel, limits);
+    return new RosettaConfig(source, receivers, exporters, service, relabel, limits, views);
   }
 
   // ---- relabel and limits ------------------------------------------------------------------
@@ -257,6 +264,51 @@ final class ConfigBinder {
     return new ServiceConfig(
         level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
   }
+
+  // ---- views --------------------------------------------------------------------------------
+
+  private ViewsConfig views(ConfigNode n, Path base) {
+    List<String> files = n.list("files", ValueParsers.nonEmptyString());
+    boolean builtinGiven = n.hasValue("builtin"); // "builtin:" alone means the default, [] means none
+    List<String> listed = n.list("builtin", BUILTIN_SET);
+    List<String> builtin = builtinGiven ? listed : BuiltinViews.DEFAULTS;
+    Set<String> seen = new HashSet<>();
+    for (String set : builtin) {
+      if (!seen.add(set)) {
+        n.error("builtin", "built-in view set \"" + set + "\" is listed twice");
+        builtin = List.copyOf(seen);
+        break;
+      }
+    }
+    return new ViewsConfig(
+        files, builtin, n.enumValue("unmatched", ViewsConfig.Unmatched.PASSTHROUGH), base);
+  }
+
+  /** Where relative view file globs resolve: the configuration file's directory. */
+  private static Path baseDirectory(String source) {
+    if (source.equals(ConfigLoader.EMBEDDED_SOURCE)) {
+      return Path.of("");
+    }
+    try {
+      Path parent = Path.of(source).getParent();
+      return parent == null ? Path.of("") : parent;
+    } catch (InvalidPathException e) {
+      return Path.of("");
+    }
+  }
+
+  private static final ValueParser<String> BUILTIN_SET =
+      raw -> {
+        String set = ValueParsers.nonEmptyString().parse(raw);
+        if (!BuiltinViews.isKnown(set)) {
+          throw InvalidValueException.of(
+              "unknown built-in view set "
+                  + Values.quote(raw)
+                  + "; expected one of "
+                  + String.join(", ", BuiltinViews.NAMES));
+        }
+        return set;
+      };
 
   // ---- OTLP exporter endpoint --------------------------------------------------------------
 

@@ -13,7 +13,8 @@ public record RosettaConfig(
     ExportersConfig exporters,
     ServiceConfig service,
     RelabelSettings relabel,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    ViewsConfig views) {
   public RosettaConfig {
     Objects.requireNonNull(relabel, "relabel");
     Objects.requireNonNull(limits, "limits");
@@ -21,5 +22,13 @@ public record RosettaConfig(
     Objects.requireNonNull(receivers, "receivers");
     Objects.requireNonNull(exporters, "exporters");
     Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(views, "views");
+  }
+
+  /** A configuration with the default {@code views} section. */
+  public RosettaConfig(
+      String source, ReceiversConfig receivers, ExportersConfig exporters, ServiceConfig service) {
+    this(source, receivers, exporters, service, RelabelSettings.none(), LimitsConfig.defaults(),
+        ViewsConfig.defaults());
   }
 }

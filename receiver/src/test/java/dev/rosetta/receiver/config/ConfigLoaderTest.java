@@ -74,7 +74,8 @@ class ConfigLoaderTest {
             ExportersConfig.defaults(),
             ServiceConfig.defaults(),
             RelabelSettings.none(),
-            LimitsConfig.defaults());
+            LimitsConfig.defaults(),
+            ViewsConfig.defaults());
     assertThat(parse("")).isEqualTo(expected);
     assertThat(parse("# only a comment\n")).isEqualTo(expected);
     assertThat(parse("---\n")).isEqualTo(expected);
