@@ -1,0 +1,51 @@
+package dev.rosetta.model.view;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The built-in view sets, YAML resources {@code dev/rosetta/views/<set>.yaml} on the classpath:
+ * {@code go-semconv} (OTel Go runtime semantic conventions; opt-in), {@code go} and {@code jvm}
+ * (on by default). They always load after user files, in the fixed order of {@link #NAMES}, so
+ * {@code go-semconv} takes precedence over {@code go} for the paths it covers. Stateless.
+ */
+public final class BuiltinViews {
+  /** Every built-in set, in load order. */
+  public static final List<String> NAMES = List.of("go-semconv", "go", "jvm");
+
+  /** The sets on when the configuration does not say. */
+  public static final List<String> DEFAULTS = List.of("go", "jvm");
+
+  private BuiltinViews() {}
+
+  public static boolean isKnown(String set) {
+    return NAMES.contains(set);
+  }
+
+  /** The classpath resource of a set: {@code dev/rosetta/views/go.yaml}. */
+  public static String resource(String set) {
+    return "dev/rosetta/views/" + set + ".yaml";
+  }
+
+  /** The file name errors and explain use for a set: {@code builtin:go}. */
+  public static String sourceName(String set) {
+    return "builtin:" + set;
+  }
+
+  /**
+   * The YAML text of a set, or empty when the resource is missing.
+   *
+   * @throws IOException when the resource exists but cannot be read
+   */
+  static Optional<String> text(String set, ClassLoader loader) throws IOException {
+    try (InputStream in = loader.getResourceAsStream(resource(set))) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+}

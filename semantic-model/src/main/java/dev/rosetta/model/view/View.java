@@ -1,0 +1,128 @@
+package dev.rosetta.model.view;
+
+import dev.rosetta.model.MetricType;
+import dev.rosetta.model.name.Grammar;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One compiled view of a view file: a match pattern (or RE2 regular expression) of one grammar,
+ * exclude patterns, and either {@code drop} or the output family. Built by {@link ViewSet}'s
+ * loader; immutable and thread-safe.
+ */
+public final class View {
+  private final String id;
+  private final ViewSource source;
+  private final NamePattern pattern;
+  private final List<NamePattern> excludes;
+  private final boolean drop;
+  private final Template name;
+  private final Optional<MetricType> type;
+  private final Optional<String> unit;
+  private final List<LabelSpec> labels;
+  private final Map<String, AttributeLabel> attributeLabels;
+  private final double scale;
+  private final String help;
+  private final Optional<BucketLayout> buckets;
+
+  View(
+      String id,
+      ViewSource source,
+      NamePattern pattern,
+      List<NamePattern> excludes,
+      boolean drop,
+      Template name,
+      Optional<MetricType> type,
+      Optional<String> unit,
+      List<LabelSpec> labels,
+      Map<String, AttributeLabel> attributeLabels,
+      double scale,
+      String help,
+      Optional<BucketLayout> buckets) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.source = Objects.requireNonNull(source, "source");
+    this.pattern = Objects.requireNonNull(pattern, "pattern");
+    this.excludes = List.copyOf(excludes);
+    this.drop = drop;
+    this.name = Objects.requireNonNull(name, "name");
+    this.type = Objects.requireNonNull(type, "type");
+    this.unit = Objects.requireNonNull(unit, "unit");
+    this.labels = List.copyOf(labels);
+    this.attributeLabels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributeLabels));
+    this.scale = scale;
+    this.help = Objects.requireNonNull(help, "help");
+    this.buckets = Objects.requireNonNull(buckets, "buckets");
+  }
+
+  /** The view's {@code id}, or {@code <file>#<index>} when none was given. */
+  public String id() {
+    return id;
+  }
+
+  public ViewSource source() {
+    return source;
+  }
+
+  public Grammar grammar() {
+    return pattern.grammar();
+  }
+
+  /** The match pattern or regular expression as written. */
+  public String match() {
+    return pattern.source();
+  }
+
+  /** Whether matching names are dropped. */
+  public boolean isDrop() {
+    return drop;
+  }
+
+  @Override
+  public String toString() {
+    return id + " (" + source + ": " + pattern.source() + ")";
+  }
+
+  // ---- used by ViewSet -----------------------------------------------------------------------
+
+  NamePattern pattern() {
+    return pattern;
+  }
+
+  List<NamePattern> excludes() {
+    return excludes;
+  }
+
+  Template nameTemplate() {
+    return name;
+  }
+
+  Optional<MetricType> type() {
+    return type;
+  }
+
+  Optional<String> unit() {
+    return unit;
+  }
+
+  List<LabelSpec> labels() {
+    return labels;
+  }
+
+  Map<String, AttributeLabel> attributeLabels() {
+    return attributeLabels;
+  }
+
+  double scale() {
+    return scale;
+  }
+
+  String help() {
+    return help;
+  }
+
+  Optional<BucketLayout> buckets() {
+    return buckets;
+  }
+}

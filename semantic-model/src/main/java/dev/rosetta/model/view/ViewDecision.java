@@ -1,0 +1,226 @@
+package dev.rosetta.model.view;
+
+import dev.rosetta.model.Labels;
+import dev.rosetta.model.MetricType;
+import dev.rosetta.model.name.MetricName;
+import dev.rosetta.model.name.NameError;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the views decide for one raw metric name. It depends on the name only, never on a value,
+ * so it is computed once per distinct name and memoized by {@link ViewSet#decide(String)}.
+ *
+ * <p>{@link #kind()} tells the case:
+ *
+ * <ul>
+ *   <li>{@link Kind#MATCHED}: a view matched; the output family is {@link #name()}, {@link
+ *       #type()} (empty: the input's), {@link #unit()} (empty: the input's), {@link #labels()}
+ *       (constants and captures), {@link #attributeLabels()} (resolved per metric), {@link
+ *       #scale()}, {@link #buckets()} and {@link #help()}.
+ *   <li>{@link Kind#DROPPED}: a {@code drop} view matched.
+ *   <li>{@link Kind#INVALID}: a view matched but its output is invalid for this name (a template
+ *       gave an empty name or label value); {@link #problem()} says why, and points are dropped.
+ *   <li>{@link Kind#UNMATCHED}: no view matched; the pipeline applies {@code views.unmatched}.
+ *   <li>{@link Kind#MALFORMED}: the name does not parse; {@link #error()} says where and why.
+ * </ul>
+ *
+ * Immutable and thread-safe.
+ */
+public final class ViewDecision {
+
+  /** The cases of a decision. */
+  public enum Kind {
+    MATCHED,
+    DROPPED,
+    INVALID,
+    UNMATCHED,
+    MALFORMED
+  }
+
+  private final Kind kind;
+  private final String input;
+  private final MetricName metricName;
+  private final NameError error;
+  private final View view;
+  private final String name;
+  private final Optional<MetricType> type;
+  private final Optional<String> unit;
+  private final Labels labels;
+  private final String problem;
+
+  private ViewDecision(
+      Kind kind,
+      String input,
+      MetricName metricName,
+      NameError error,
+      View view,
+      String name,
+      Optional<MetricType> type,
+      Optional<String> unit,
+      Labels labels,
+      String problem) {
+    this.kind = kind;
+    this.input = input;
+    this.metricName = metricName;
+    this.error = error;
+    this.view = view;
+    this.name = name;
+    this.type = type;
+    this.unit = unit;
+    this.labels = labels;
+    this.problem = problem;
+  }
+
+  static ViewDecision malformed(String input, NameError error) {
+    return new ViewDecision(
+        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+  }
+
+  static ViewDecision unmatched(String input, MetricName metricName) {
+    return new ViewDecision(
+        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+  }
+
+  static ViewDecision dropped(String input, MetricName metricName, View view) {
+    return new ViewDecision(
+        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+  }
+
+  static ViewDecision invalid(String input, MetricName metricName, View view, String problem) {
+    return new ViewDecision(
+        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem);
+  }
+
+  static ViewDecision matched(
+      String input, MetricName metricName, View view, String name, Optional<String> unit, Labels labels) {
+    return new ViewDecision(
+        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The raw name this decision is for. */
+  public String input() {
+    return input;
+  }
+
+  /** Whether a view matched: {@link Kind#MATCHED}, {@link Kind#DROPPED} or {@link Kind#INVALID}. */
+  public boolean matched() {
+    return view != null;
+  }
+
+  /** Whether a {@code drop} view matched. */
+  public boolean drop() {
+    return kind == Kind.DROPPED;
+  }
+
+  /** Whether the name does not parse. */
+  public boolean malformed() {
+    return kind == Kind.MALFORMED;
+  }
+
+  /** The parsed name; empty when malformed. */
+  public Optional<MetricName> metricName() {
+    return Optional.ofNullable(metricName);
+  }
+
+  /** Why the name does not parse; empty unless {@link Kind#MALFORMED}. */
+  public Optional<NameError> error() {
+    return Optional.ofNullable(error);
+  }
+
+  /** The view that matched. */
+  public Optional<View> view() {
+    return Optional.ofNullable(view);
+  }
+
+  /** The id of the view that matched. */
+  public Optional<String> viewId() {
+    return view == null ? Optional.empty() : Optional.of(view.id());
+  }
+
+  /** Where the view that matched was written: file and index. */
+  public Optional<ViewSource> source() {
+    return view == null ? Optional.empty() : Optional.of(view.source());
+  }
+
+  /** The semantic name; present for {@link Kind#MATCHED} only. */
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
+  }
+
+  /** The output type; empty when the view keeps the input's (and unless {@link Kind#MATCHED}). */
+  public Optional<MetricType> type() {
+    return type;
+  }
+
+  /**
+   * The output unit (UCUM): the view's, else for Go paths the mapped Go unit; empty when the input
+   * metric's unit is kept (and unless {@link Kind#MATCHED}).
+   */
+  public Optional<String> unit() {
+    return unit;
+  }
+
+  /** Labels from constants and captures; empty unless {@link Kind#MATCHED}. */
+  public Labels labels() {
+    return labels;
+  }
+
+  /** Labels taken from sibling MBean attributes, by label name; empty unless {@link Kind#MATCHED}. */
+  public Map<String, AttributeLabel> attributeLabels() {
+    return kind == Kind.MATCHED ? view.attributeLabels() : Map.of();
+  }
+
+  /** The factor applied to every value; 1 unless {@link Kind#MATCHED}. */
+  public double scale() {
+    return kind == Kind.MATCHED ? view.scale() : 1;
+  }
+
+  /** The histogram re-bucketing; empty when none (and unless {@link Kind#MATCHED}). */
+  public Optional<BucketLayout> buckets() {
+    return kind == Kind.MATCHED ? view.buckets() : Optional.empty();
+  }
+
+  /** The help text; empty when the view has none (the input's description is then kept). */
+  public String help() {
+    return kind == Kind.MATCHED ? view.help() : "";
+  }
+
+  /** Why a matched view's output is invalid; empty unless {@link Kind#INVALID}. */
+  public Optional<String> problem() {
+    return Optional.ofNullable(problem);
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case MALFORMED -> "malformed " + input + ": " + error.message();
+      case UNMATCHED -> "unmatched " + input;
+      case DROPPED -> "dropped " + input + " by " + view.id();
+      case INVALID -> "invalid " + input + " by " + view.id() + ": " + problem;
+      case MATCHED -> input + " -> " + name + labels + " by " + view.id();
+    };
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ViewDecision d
+        && kind == d.kind
+        && input.equals(d.input)
+        && view == d.view
+        && Objects.equals(name, d.name)
+        && labels.equals(d.labels)
+        && Objects.equals(problem, d.problem)
+        && Objects.equals(error, d.error);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, input, name, labels);
+  }
+}

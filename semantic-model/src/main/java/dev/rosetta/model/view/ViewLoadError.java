@@ -1,0 +1,43 @@
+package dev.rosetta.model.view;
+
+import java.util.Objects;
+
+/**
+ * One problem found while loading views: the file ({@code builtin:<set>} for a built-in set), the
+ * 1-based line (0 when unknown), the view (0-based index in the file's {@code views} list, -1 for a
+ * problem with the file as a whole, and its id when one was written), the field ({@code
+ * "labels.go.cpu.class"}, {@code "buckets.max"}, {@code "exclude[1]"}; empty when none) and the
+ * message. Immutable.
+ */
+public record ViewLoadError(String file, int line, int viewIndex, String viewId, String field, String message) {
+  public ViewLoadError {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(viewId, "viewId");
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(message, "message");
+  }
+
+  /**
+   * One line for users: {@code views/app.yaml:7: view 2 "app.latency", field "scale": must be a
+   * number greater than 0, got "fast"}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(file);
+    if (line > 0) {
+      sb.append(':').append(line);
+    }
+    sb.append(": ");
+    if (viewIndex >= 0) {
+      sb.append("view ").append(viewIndex);
+      if (!viewId.isEmpty()) {
+        sb.append(" \"").append(viewId).append('"');
+      }
+      sb.append(field.isEmpty() ? ": " : ", ");
+    }
+    if (!field.isEmpty()) {
+      sb.append("field \"").append(field).append("\": ");
+    }
+    return sb.append(message).toString();
+  }
+}

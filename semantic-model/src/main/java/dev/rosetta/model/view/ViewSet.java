@@ -1,0 +1,613 @@
+package dev.rosetta.model.view;
+
+import dev.rosetta.model.HistogramPoint;
+import dev.rosetta.model.Labels;
+import dev.rosetta.model.Metric;
+import dev.rosetta.model.MetricType;
+import dev.rosetta.model.NumberPoint;
+import dev.rosetta.model.Point;
+import dev.rosetta.model.SummaryPoint;
+import dev.rosetta.model.Temporality;
+import dev.rosetta.model.name.GoPath;
+import dev.rosetta.model.name.JvmPath;
+import dev.rosetta.model.name.MetricName;
+import dev.rosetta.model.name.ObjectName;
+import dev.rosetta.model.name.ParseResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A compiled, ordered set of views and the decisions it makes.
+ *
+ * <p><b>Order.</b> Views are tried in load order, user files first (in the order added), then the
+ * built-in sets in {@link BuiltinViews#NAMES} order; within a file, in file order. The first view
+ * whose pattern matches and none of whose excludes match wins.
+ *
+ * <p><b>Index.</b> Views are indexed by grammar, then by the literal first segment (Go and dotted
+ * patterns) or by the literal domain and exact key set (JVM patterns); patterns without a literal
+ * there (a leading capture, {@code *}, {@code ,*}, a regular expression) are candidates for every
+ * name of their grammar. A decision walks only the candidate lists, merged by priority, so its cost
+ * does not grow with the number of unrelated views.
+ *
+ * <p><b>Memo.</b> {@link #decide(String)} memoizes decisions per distinct raw name in a bounded
+ * memo ({@link Builder#memoCapacity(int)}); decisions depend on the name only, never on a value.
+ *
+ * <p>Immutable apart from the memo, and thread-safe.
+ */
+public final class ViewSet {
+  /** Default number of distinct names whose decisions are remembered. */
+  public static final int DEFAULT_MEMO_CAPACITY = 100_000;
+
+  private static final int[] NONE = new int[0];
+
+  private final List<View> views;
+  private final SegmentIndex go;
+  private final SegmentIndex dotted;
+  private final JvmIndex jvm;
+  private final int captureSlots;
+  private final DecisionMemo memo; // null when disabled
+
+  private ViewSet(List<View> views, int memoCapacity) {
+    this.views = List.copyOf(views);
+    SegmentIndex.Builder goIndex = new SegmentIndex.Builder();
+    SegmentIndex.Builder dottedIndex = new SegmentIndex.Builder();
+    JvmIndex.Builder jvmIndex = new JvmIndex.Builder();
+    int slots = 0;
+    for (int i = 0; i < this.views.size(); i++) {
+      View v = this.views.get(i);
+      NamePattern p = v.pattern();
+      slots = Math.max(slots, p.captures().size());
+      for (NamePattern e : v.excludes()) {
+        slots = Math.max(slots, e.captures().size());
+      }
+      switch (p.grammar()) {
+        case GO -> goIndex.add(p.firstSegment(), i);
+        case DOTTED -> dottedIndex.add(p.firstSegment(), i);
+        case JVM -> jvmIndex.add(p.domain(), p.keySet(), i);
+      }
+    }
+    this.go = goIndex.build();
+    this.dotted = dottedIndex.build();
+    this.jvm = jvmIndex.build();
+    this.captureSlots = slots;
+    this.memo = memoCapacity > 0 ? new DecisionMemo(memoCapacity) : null;
+  }
+
+  /** A set without views: every name is unmatched. */
+  public static ViewSet empty() {
+    return new ViewSet(List.of(), DEFAULT_MEMO_CAPACITY);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The views in priority order; unmodifiable. */
+  public List<View> views() {
+    return views;
+  }
+
+  /** The decision for a raw metric name, memoized. Never throws for a bad name. */
+  public ViewDecision decide(String rawName) {
+    Objects.requireNonNull(rawName, "rawName");
+    if (memo == null) {
+      return decideUncached(rawName);
+    }
+    ViewDecision d = memo.get(rawName);
+    if (d == null) {
+      d = decideUncached(rawName);
+      memo.put(rawName, d);
+    }
+    return d;
+  }
+
+  /** The decision for a raw metric name, computed without the memo. Never throws for a bad name. */
+  public ViewDecision decideUncached(String rawName) {
+    Objects.requireNonNull(rawName, "rawName");
+    ParseResult<MetricName> parsed = MetricName.parse(rawName);
+    if (!parsed.isOk()) {
+      return ViewDecision.malformed(rawName, parsed.error());
+    }
+    MetricName name = parsed.value();
+    Captures captures = new Captures(captureSlots);
+    int[] a;
+    int[] b = NONE;
+    int[] c = NONE;
+    int[] d = NONE;
+    switch (name.grammar()) {
+      case GO -> {
+        a = go.byFirst(name.segments().get(0));
+        b = go.any();
+      }
+      case DOTTED -> {
+        a = dotted.byFirst(name.segments().get(0));
+        b = dotted.any();
+      }
+      default -> {
+        ObjectName on = ((JvmPath) name).objectName();
+        String keys = on.canonicalKeys();
+        a = jvm.exact(on.domain(), keys);
+        b = jvm.domainOpen(on.domain());
+        c = jvm.anyDomainExact(keys);
+        d = jvm.any();
+      }
+    }
+    // merge the (ascending) candidate lists by priority
+    int ia = 0;
+    int ib = 0;
+    int ic = 0;
+    int id = 0;
+    while (true) {
+      int next = Integer.MAX_VALUE;
+      if (ia < a.length) {
+        next = a[ia];
+      }
+      if (ib < b.length && b[ib] < next) {
+        next = b[ib];
+      }
+      if (ic < c.length && c[ic] < next) {
+        next = c[ic];
+      }
+      if (id < d.length && d[id] < next) {
+        next = d[id];
+      }
+      if (next == Integer.MAX_VALUE) {
+        return ViewDecision.unmatched(rawName, name);
+      }
+      if (ia < a.length && a[ia] == next) {
+        ia++;
+      } else if (ib < b.length && b[ib] == next) {
+        ib++;
+      } else if (ic < c.length && c[ic] == next) {
+        ic++;
+      } else {
+        id++;
+      }
+      View view = views.get(next);
+      captures.clear();
+      if (view.pattern().matches(name, captures) && !excluded(view, name)) {
+        return decision(rawName, name, view, captures);
+      }
+    }
+  }
+
+  private boolean excluded(View view, MetricName name) {
+    for (NamePattern e : view.excludes()) {
+      if (e.matches(name, new Captures(e.captures().size()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ViewDecision decision(String raw, MetricName name, View view, Captures captures) {
+    if (view.isDrop()) {
+      return ViewDecision.dropped(raw, name, view);
+    }
+    String semantic = view.nameTemplate().render(captures);
+    if (semantic.isEmpty()) {
+      return ViewDecision.invalid(
+          raw, name, view, "the name template \"" + view.nameTemplate().source() + "\" gives an empty name");
+    }
+    Labels labels = Labels.empty();
+    List<LabelSpec> specs = view.labels();
+    if (!specs.isEmpty()) {
+      Labels.Builder b = Labels.builder();
+      for (LabelSpec spec : specs) {
+        String value = spec.render(captures);
+        if (value.isEmpty()) {
+          return ViewDecision.invalid(raw, name, view, "label \"" + spec.name() + "\" is empty for this name");
+        }
+        b.add(spec.name(), value);
+      }
+      labels = b.build();
+    }
+    Optional<String> unit = view.unit();
+    if (unit.isEmpty() && name instanceof GoPath g) {
+      unit = Optional.of(g.ucumUnit());
+    }
+    return ViewDecision.matched(raw, name, view, semantic, unit, labels);
+  }
+
+  /** The number of decisions currently memoized. */
+  public int memoSize() {
+    return memo == null ? 0 : memo.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // apply
+
+  /**
+   * Maps a raw metric through its decision: semantic name, unit, type, help, labels (the view's
+   * labels override the point's own labels of the same name), values scaled, histograms
+   * re-bucketed. Never throws for bad input: problems are reported in the result.
+   *
+   * @param raw the metric as received, named by its raw name
+   * @param siblings looks up sibling MBean attributes for attribute labels of JVM views
+   */
+  public ViewResult apply(Metric raw, SiblingAttributes siblings) {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(siblings, "siblings");
+    ViewDecision d = decide(raw.name());
+    int n = raw.points().size();
+    switch (d.kind()) {
+      case MALFORMED, UNMATCHED -> {
+        return new ViewResult(ViewResult.Status.UNMATCHED, d, Optional.empty(), 0, Optional.empty());
+      }
+      case DROPPED -> {
+        return new ViewResult(ViewResult.Status.DROPPED, d, Optional.empty(), 0, Optional.empty());
+      }
+      case INVALID -> {
+        return invalid(d, n, d.problem().orElse("invalid output"));
+      }
+      default -> {
+        // mapped below
+      }
+    }
+    View view = d.view().orElseThrow();
+    MetricType out = d.type().orElse(raw.type());
+    if (!compatible(raw.type(), out)) {
+      return invalid(d, n, "view " + view.id() + " makes a " + out.word() + " but the input is a " + raw.type().word());
+    }
+    Labels extra = d.labels();
+    if (!d.attributeLabels().isEmpty()) {
+      ObjectName mbean = ((JvmPath) d.metricName().orElseThrow()).objectName();
+      for (Map.Entry<String, AttributeLabel> e : d.attributeLabels().entrySet()) {
+        AttributeLabel a = e.getValue();
+        Optional<String> value;
+        try {
+          value = siblings.get(mbean, a.attribute()).map(a::valueFor).or(a::fallback);
+        } catch (RuntimeException ex) {
+          return invalid(d, n, "looking up attribute " + a.attribute() + " of " + mbean + " failed: " + ex);
+        }
+        if (value.isEmpty()) {
+          return invalid(d, n, "label \"" + e.getKey() + "\" needs attribute " + a.attribute() + " of "
+              + mbean.canonicalName() + ", which is unknown (give the label a default)");
+        }
+        if (value.get().isEmpty()) {
+          return invalid(d, n, "label \"" + e.getKey() + "\" is empty (attribute " + a.attribute() + ")");
+        }
+        extra = extra.with(e.getKey(), value.get());
+      }
+    }
+    Temporality temporality =
+        out == MetricType.GAUGE || out == MetricType.SUMMARY || raw.type() == MetricType.GAUGE
+            ? Temporality.CUMULATIVE
+            : raw.temporality();
+    double scale = d.scale();
+    Optional<BucketLayout> buckets = d.buckets();
+    List<Point> points = new ArrayList<>(n);
+    int dropped = 0;
+    String problem = null;
+    for (Point p : raw.points()) {
+      try {
+        points.add(mapPoint(p, extra, scale, buckets));
+      } catch (IllegalArgumentException e) {
+        dropped++;
+        if (problem == null) {
+          problem = "point " + p.labels() + ": " + e.getMessage();
+        }
+      }
+    }
+    if (n > 0 && points.isEmpty()) {
+      return invalid(d, n, problem);
+    }
+    String help = d.help().isEmpty() ? raw.description() : d.help();
+    Metric metric =
+        new Metric(d.name().orElseThrow(), help, d.unit().orElse(raw.unit()), out, temporality, points);
+    return new ViewResult(
+        ViewResult.Status.MAPPED, d, Optional.of(metric), dropped, Optional.ofNullable(problem));
+  }
+
+  private static ViewResult invalid(ViewDecision d, int points, String problem) {
+    return new ViewResult(ViewResult.Status.INVALID, d, Optional.empty(), points, Optional.of(problem));
+  }
+
+  private static boolean compatible(MetricType in, MetricType out) {
+    boolean inNumber = in == MetricType.GAUGE || in == MetricType.COUNTER || in == MetricType.UP_DOWN_COUNTER;
+    boolean outNumber = out == MetricType.GAUGE || out == MetricType.COUNTER || out == MetricType.UP_DOWN_COUNTER;
+    return inNumber ? outNumber : in == out;
+  }
+
+  private static Point mapPoint(Point p, Labels extra, double scale, Optional<BucketLayout> buckets) {
+    Labels labels = merge(p.labels(), extra);
+    if (p instanceof NumberPoint np) {
+      NumberPoint q = scale == 1 ? np : np.withValue(np.value() * scale);
+      return q.withLabels(labels);
+    }
+    if (p instanceof HistogramPoint h) {
+      HistogramPoint q;
+      if (buckets.isPresent()) {
+        q = buckets.get().apply(h, scale);
+      } else if (scale != 1) {
+        double[] bounds = h.bounds();
+        for (int i = 0; i < bounds.length; i++) {
+          bounds[i] *= scale;
+        }
+        q = new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), bounds, h.counts().clone(),
+            h.count(), h.sum() * scale, h.min() * scale, h.max() * scale);
+      } else {
+        q = h;
+      }
+      return q.withLabels(labels);
+    }
+    SummaryPoint s = (SummaryPoint) p;
+    if (scale != 1) {
+      double[] values = s.values().clone();
+      for (int i = 0; i < values.length; i++) {
+        values[i] *= scale;
+      }
+      s = new SummaryPoint(s.labels(), s.startEpochNanos(), s.epochNanos(), s.count(), s.sum() * scale,
+          s.quantiles().clone(), values);
+    }
+    return s.withLabels(labels);
+  }
+
+  private static Labels merge(Labels own, Labels extra) {
+    if (extra.isEmpty()) {
+      return own;
+    }
+    if (own.isEmpty()) {
+      return extra;
+    }
+    Labels.Builder b = own.toBuilder();
+    extra.forEach(b::put);
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // indexes
+
+  /** Go and dotted views by literal first segment, plus the views without one. */
+  private static final class SegmentIndex {
+    private final Map<String, int[]> byFirst;
+    private final int[] any;
+
+    private SegmentIndex(Map<String, int[]> byFirst, int[] any) {
+      this.byFirst = byFirst;
+      this.any = any;
+    }
+
+    int[] byFirst(String first) {
+      int[] r = byFirst.get(first);
+      return r == null ? NONE : r;
+    }
+
+    int[] any() {
+      return any;
+    }
+
+    static final class Builder {
+      private final Map<String, List<Integer>> byFirst = new HashMap<>();
+      private final List<Integer> any = new ArrayList<>();
+
+      void add(String first, int view) {
+        (first == null ? any : byFirst.computeIfAbsent(first, k -> new ArrayList<>())).add(view);
+      }
+
+      SegmentIndex build() {
+        Map<String, int[]> m = new HashMap<>();
+        byFirst.forEach((k, v) -> m.put(k, toArray(v)));
+        return new SegmentIndex(m, toArray(any));
+      }
+    }
+  }
+
+  /** JVM views by literal domain and exact key set, with the open and wildcard-domain lists. */
+  private static final class JvmIndex {
+    private final Map<String, int[]> exact; // domain + '\n' + keys
+    private final Map<String, int[]> domainOpen;
+    private final Map<String, int[]> anyDomainExact;
+    private final int[] any;
+
+    private JvmIndex(Map<String, int[]> exact, Map<String, int[]> domainOpen, Map<String, int[]> anyDomainExact, int[] any) {
+      this.exact = exact;
+      this.domainOpen = domainOpen;
+      this.anyDomainExact = anyDomainExact;
+      this.any = any;
+    }
+
+    int[] exact(String domain, String keys) {
+      if (exact.isEmpty()) {
+        return NONE;
+      }
+      int[] r = exact.get(domain + '\n' + keys); // '\n' cannot occur in a domain
+      return r == null ? NONE : r;
+    }
+
+    int[] domainOpen(String domain) {
+      int[] r = domainOpen.get(domain);
+      return r == null ? NONE : r;
+    }
+
+    int[] anyDomainExact(String keys) {
+      int[] r = anyDomainExact.get(keys);
+      return r == null ? NONE : r;
+    }
+
+    int[] any() {
+      return any;
+    }
+
+    static final class Builder {
+      private final Map<String, List<Integer>> exact = new HashMap<>();
+      private final Map<String, List<Integer>> domainOpen = new HashMap<>();
+      private final Map<String, List<Integer>> anyDomainExact = new HashMap<>();
+      private final List<Integer> any = new ArrayList<>();
+
+      void add(String domain, String keys, int view) {
+        if (domain != null && keys != null) {
+          exact.computeIfAbsent(domain + '\n' + keys, k -> new ArrayList<>()).add(view);
+        } else if (domain != null) {
+          domainOpen.computeIfAbsent(domain, k -> new ArrayList<>()).add(view);
+        } else if (keys != null) {
+          anyDomainExact.computeIfAbsent(keys, k -> new ArrayList<>()).add(view);
+        } else {
+          any.add(view);
+        }
+      }
+
+      JvmIndex build() {
+        return new JvmIndex(arrays(exact), arrays(domainOpen), arrays(anyDomainExact), toArray(any));
+      }
+    }
+  }
+
+  private static Map<String, int[]> arrays(Map<String, List<Integer>> lists) {
+    Map<String, int[]> m = new HashMap<>();
+    lists.forEach((k, v) -> m.put(k, toArray(v)));
+    return m;
+  }
+
+  private static int[] toArray(List<Integer> list) {
+    return list.isEmpty() ? NONE : list.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // loading
+
+  /**
+   * Collects view sources and builds a {@link ViewSet}, reporting every problem of every source at
+   * once. Not thread-safe.
+   */
+  public static final class Builder {
+    private final List<Object[]> sources = new ArrayList<>(); // {name, Path or String text}
+    private final Set<String> builtins = new LinkedHashSet<>();
+    private final List<ViewLoadError> early = new ArrayList<>();
+    private ClassLoader classLoader = ViewSet.class.getClassLoader();
+    private int memoCapacity = DEFAULT_MEMO_CAPACITY;
+
+    private Builder() {}
+
+    /** A user view file, loaded in the order added; errors name it as given. */
+    public Builder addFile(Path file) {
+      sources.add(new Object[] {file.toString(), file});
+      return this;
+    }
+
+    /** User view files, in order. */
+    public Builder addFiles(Collection<Path> files) {
+      files.forEach(this::addFile);
+      return this;
+    }
+
+    /** View YAML given as text; {@code sourceName} names it in errors, explain and default ids. */
+    public Builder addYaml(String sourceName, String yaml) {
+      sources.add(new Object[] {Objects.requireNonNull(sourceName, "sourceName"), Objects.requireNonNull(yaml, "yaml")});
+      return this;
+    }
+
+    /**
+     * A built-in set by name ({@link BuiltinViews#NAMES}); sets load after every user file, in the
+     * fixed built-in order whatever the order of the calls. An unknown name is a load error.
+     */
+    public Builder builtin(String set) {
+      if (!BuiltinViews.isKnown(set)) {
+        early.add(new ViewLoadError(BuiltinViews.sourceName(set), 0, -1, "", "",
+            "unknown built-in view set \"" + set + "\"; known: " + String.join(", ", BuiltinViews.NAMES)));
+      } else {
+        builtins.add(set);
+      }
+      return this;
+    }
+
+    /** Built-in sets by name. */
+    public Builder builtins(Collection<String> sets) {
+      sets.forEach(this::builtin);
+      return this;
+    }
+
+    /** Where built-in sets are looked up; the class loader of this library by default. */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /** How many distinct names' decisions are memoized; 0 turns the memo off. */
+    public Builder memoCapacity(int capacity) {
+      if (capacity < 0) {
+        throw new IllegalArgumentException("negative memo capacity " + capacity);
+      }
+      this.memoCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Loads and compiles every source.
+     *
+     * @throws ViewLoadException listing every problem, each naming its file, view and field
+     */
+    public ViewSet build() throws ViewLoadException {
+      List<ViewLoadError> errors = new ArrayList<>(early);
+      List<View> views = new ArrayList<>();
+      for (Object[] source : sources) {
+        String name = (String) source[0];
+        String text = source[1] instanceof Path p ? read(p, name, errors) : (String) source[1];
+        if (text != null) {
+          views.addAll(new ViewFileParser(name, errors).parse(text));
+        }
+      }
+      for (String set : BuiltinViews.NAMES) {
+        if (!builtins.contains(set)) {
+          continue;
+        }
+        String name = BuiltinViews.sourceName(set);
+        try {
+          Optional<String> text = BuiltinViews.text(set, classLoader);
+          if (text.isEmpty()) {
+            errors.add(new ViewLoadError(name, 0, -1, "", "",
+                "built-in view set \"" + set + "\" is missing: no resource " + BuiltinViews.resource(set)
+                    + " on the classpath (switch it off in views.builtin, or use a build that has it)"));
+          } else {
+            views.addAll(new ViewFileParser(name, errors).parse(text.get()));
+          }
+        } catch (IOException e) {
+          errors.add(new ViewLoadError(name, 0, -1, "", "", "cannot read " + BuiltinViews.resource(set) + ": " + e));
+        }
+      }
+      if (!errors.isEmpty()) {
+        throw new ViewLoadException(errors);
+      }
+      return new ViewSet(views, memoCapacity);
+    }
+
+    private static String read(Path file, String name, List<ViewLoadError> errors) {
+      String problem;
+      try {
+        if (Files.isDirectory(file)) {
+          problem = "is a directory, not a view file";
+        } else {
+          return StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+              .toString();
+        }
+      } catch (NoSuchFileException e) {
+        problem = "view file not found";
+      } catch (CharacterCodingException e) {
+        problem = "view file is not valid UTF-8 text";
+      } catch (IOException e) {
+        problem = "cannot read view file: " + e;
+      }
+      errors.add(new ViewLoadError(name, 0, -1, "", "", problem));
+      return null;
+    }
+  }
+}
