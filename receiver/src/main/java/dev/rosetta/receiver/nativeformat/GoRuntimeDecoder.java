@@ -40,9 +40,9 @@ import java.util.Set;
  * bucket edge may be {@code "NaN"}, {@code "+Inf"}, {@code "-Inf"} as strings. {@code cumulative}
  * is optional: the Go catalog knows it for described metrics; an unknown metric without it is a
  * gauge. A histogram bucket {@code i} holds values in {@code [buckets[i], buckets[i+1])}; it becomes
- * the explicit bucket with upper bound {@code buckets[i+1]}. Go histograms carry no sum: the sum is
- * estimated from bucket midpoints (the finite edge for a bucket with an infinite one), so that
- * averages stay meaningful; counts are exact.
+ * the explicit bucket with upper bound {@code buckets[i+1]} (a finite lowest edge stays as a bound
+ * below an empty bucket). Go histograms carry no sum; the views stage estimates one (see
+ * {@code GoHistograms}); counts are exact.
  *
  * <p>All or nothing: any error rejects the whole body, with a message naming the JSON path.
  * Resource attributes come from {@code resource} and from query parameters (which win).
@@ -184,31 +184,37 @@ public final class GoRuntimeDecoder {
         throw new MalformedBodyException(at + ".buckets[" + i + "]: only the first and last boundary may be infinite");
       }
     }
-    boolean lastInfinite = n > 0 && Double.isInfinite(edges[n]);
-    int finiteUppers = lastInfinite ? n - 1 : n;
-    double[] bounds = new double[finiteUppers];
-    long[] bucketCounts = new long[finiteUppers + 1];
+    // Go bucket i is [edges[i], edges[i+1]); as explicit buckets its upper bound is edges[i+1]. A
+    // finite lowest edge stays as a bound with an empty bucket below it, and a finite highest edge
+    // leaves an empty +Inf bucket, so the buckets are exactly Go's.
+    boolean firstFinite = n > 0 && !Double.isInfinite(edges[0]);
+    boolean lastFinite = n > 0 && !Double.isInfinite(edges[n]);
+    int nb = (firstFinite ? 1 : 0) + (n - 1) + (lastFinite ? 1 : 0);
+    double[] bounds = new double[Math.max(0, nb)];
+    long[] bucketCounts = new long[Math.max(0, nb) + 1];
+    int k = 0;
+    if (firstFinite) {
+      bounds[k++] = edges[0];
+    }
+    for (int i = 1; i < n; i++) {
+      bounds[k++] = edges[i];
+    }
+    if (lastFinite) {
+      bounds[k++] = edges[n];
+    }
+    int offset = firstFinite ? 1 : 0;
     long total = 0;
-    double sum = 0;
     for (int i = 0; i < n; i++) {
       long c = (long) unsignedLong(counts.get(i), at + ".counts[" + i + "]");
       total += c;
-      if (i < finiteUppers) {
-        bounds[i] = edges[i + 1];
-      }
-      bucketCounts[i] = c;
-      if (c > 0) {
-        double lo = edges[i];
-        double hi = edges[i + 1];
-        double mid = Double.isInfinite(lo) ? hi : Double.isInfinite(hi) ? lo : (lo + hi) / 2;
-        sum += c * mid;
-      }
+      bucketCounts[i + offset] = c;
     }
     if (total < 0) {
       throw new MalformedBodyException(at + ".counts: total exceeds 2^63-1");
     }
-    return new HistogramPoint(Labels.empty(), 0, time, bounds, bucketCounts, total, n == 0 ? 0 : sum,
-        Double.NaN, Double.NaN);
+    // Go histograms have no sum: the views stage estimates one, the same way for every transport.
+    return new HistogramPoint(Labels.empty(), 0, time, bounds, bucketCounts, total, Double.NaN, Double.NaN,
+        Double.NaN);
   }
 
   private static String string(JsonObject o, String key, String at) throws MalformedBodyException {

@@ -25,6 +25,10 @@ import java.util.logging.Logger;
  * its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
  * {@code views.unmatched} says. Every outcome is counted by points.
  *
+ * <p>A metric named by a Go runtime path is first normalized ({@link GoHistograms#normalize}): its
+ * unit is the one the path states, and a histogram without a sum gets the midpoint estimate, so a
+ * Go snapshot maps the same whether it came natively or over OTLP.
+ *
  * <p>Sibling MBean attributes for JVM views come from the point's {@code __attr_<attribute>} labels
  * (a Jolokia body brings them). Thread-safe; the view set memoizes decisions per name.
  */
@@ -68,7 +72,8 @@ public final class ViewsStage implements MetricStage {
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
         Map<FamilyKey, Metric> out = new LinkedHashMap<>();
-        for (Metric m : sm.metrics()) {
+        for (Metric raw : sm.metrics()) {
+          Metric m = GoHistograms.normalize(raw);
           ViewResult r = views.apply(m, siblings(m));
           int n = m.points().size();
           switch (r.status()) {
