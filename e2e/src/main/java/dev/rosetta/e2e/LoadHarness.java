@@ -1,5 +1,6 @@
 package dev.rosetta.e2e;
 
+import dev.rosetta.model.name.GoCatalog;
 import dev.rosetta.receiver.Rosetta;
 import dev.rosetta.receiver.RosettaService;
 import dev.rosetta.receiver.config.ConfigLoader;
@@ -82,8 +83,9 @@ public final class LoadHarness {
       }
     }
     List<byte[]> payloads = payloads(series, points, names);
-    System.out.printf(Locale.ROOT, "payloads: %d requests of %d points (%d distinct series), %d bytes each%n",
-        payloads.size(), points, series, payloads.get(0).length);
+    points = pointsIn(payloads.get(0));
+    System.out.printf(Locale.ROOT, "payloads (%s names): %d requests of %d points (%d distinct series), %d bytes each%n",
+        names, payloads.size(), points, series, payloads.get(0).length);
 
     double parseOne = parseCeiling(payloads, points, 1, Duration.ofSeconds(5));
     double parseAll = parseCeiling(payloads, points, Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(5));
@@ -133,6 +135,11 @@ public final class LoadHarness {
 
   /** Requests covering {@code series} distinct series, {@code points} points each. */
   static List<byte[]> payloads(int series, int points, String names) {
+    return names.equals("go") ? goPayloads(series, points) : otlpPayloads(series, points);
+  }
+
+  /** OTLP-named sums and gauges with three attributes, 100 points per metric. */
+  static List<byte[]> otlpPayloads(int series, int points) {
     int requests = Math.max(1, series / points);
     List<byte[]> out = new ArrayList<>(requests);
     long now = System.currentTimeMillis() * 1_000_000L;
@@ -143,8 +150,7 @@ public final class LoadHarness {
       ScopeMetrics.Builder sm = ScopeMetrics.newBuilder();
       int perMetric = 100;
       for (int m = 0; m < points / perMetric; m++) {
-        String name = names.equals("go") ? "/app/requests-" + m + ":requests" : "app.requests." + m;
-        Metric.Builder mb = Metric.newBuilder().setName(name).setUnit("1");
+        Metric.Builder mb = Metric.newBuilder().setName("app.requests." + m).setUnit("1");
         Sum.Builder sum = Sum.newBuilder().setIsMonotonic(true)
             .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
         Gauge.Builder gauge = Gauge.newBuilder();
@@ -174,6 +180,82 @@ public final class LoadHarness {
       out.add(ExportMetricsServiceRequest.newBuilder().addResourceMetrics(rm).build().toByteArray());
     }
     return out;
+  }
+
+  /**
+   * Go runtime snapshots as OTLP: every metric Go describes, named by its runtime path, one resource
+   * per process; each request holds as many whole processes as fit in {@code points}.
+   */
+  static List<byte[]> goPayloads(int series, int points) {
+    List<GoCatalog.Entry> catalog = new ArrayList<>(GoCatalog.all().values());
+    catalog.sort(java.util.Comparator.comparing(GoCatalog.Entry::name));
+    int perProcess = catalog.size();
+    int perRequest = Math.max(1, points / perProcess);
+    int processes = Math.max(1, series / perProcess);
+    long now = System.currentTimeMillis() * 1_000_000L;
+    List<byte[]> out = new ArrayList<>();
+    ExportMetricsServiceRequest.Builder req = ExportMetricsServiceRequest.newBuilder();
+    for (int proc = 0; proc < processes; proc++) {
+      ScopeMetrics.Builder sm = ScopeMetrics.newBuilder();
+      for (GoCatalog.Entry e : catalog) {
+        Metric.Builder m = Metric.newBuilder().setName(e.name());
+        if (e.kind() == GoCatalog.Kind.FLOAT64_HISTOGRAM) {
+          io.opentelemetry.proto.metrics.v1.HistogramDataPoint.Builder h =
+              io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder().setTimeUnixNano(now);
+          long total = 0;
+          for (int b = 0; b < 60; b++) {
+            h.addExplicitBounds(Math.pow(2, b - 30));
+          }
+          for (int b = 0; b <= 60; b++) {
+            long c = (b * 7 + proc) % 5;
+            h.addBucketCounts(c);
+            total += c;
+          }
+          m.setHistogram(io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+              .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+              .addDataPoints(h.setCount(total)));
+        } else {
+          NumberDataPoint dp = NumberDataPoint.newBuilder().setTimeUnixNano(now).setAsDouble(proc + 1).build();
+          if (e.cumulative()) {
+            m.setSum(Sum.newBuilder().setIsMonotonic(true)
+                .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                .addDataPoints(dp));
+          } else {
+            m.setGauge(Gauge.newBuilder().addDataPoints(dp));
+          }
+        }
+        sm.addMetrics(m);
+      }
+      req.addResourceMetrics(ResourceMetrics.newBuilder().setResource(Resource.newBuilder()
+              .addAttributes(kv("service.name", "checkout"))
+              .addAttributes(kv("service.instance.id", "pod-" + proc)))
+          .addScopeMetrics(sm));
+      if (req.getResourceMetricsCount() == perRequest) {
+        out.add(req.build().toByteArray());
+        req = ExportMetricsServiceRequest.newBuilder();
+      }
+    }
+    if (req.getResourceMetricsCount() > 0) {
+      out.add(req.build().toByteArray());
+    }
+    return out;
+  }
+
+  static int pointsIn(byte[] payload) {
+    try {
+      int n = 0;
+      for (var rm : ExportMetricsServiceRequest.parseFrom(payload).getResourceMetricsList()) {
+        for (var sm : rm.getScopeMetricsList()) {
+          for (var m : sm.getMetricsList()) {
+            n += m.getSum().getDataPointsCount() + m.getGauge().getDataPointsCount()
+                + m.getHistogram().getDataPointsCount();
+          }
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static KeyValue kv(String k, String v) {
