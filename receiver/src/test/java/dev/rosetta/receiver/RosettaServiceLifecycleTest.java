@@ -114,5 +114,16 @@ class RosettaServiceLifecycleTest {
     assertThat(Main.run(new String[] {"validate", "--config", bad.toString()},
         new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2), Map.of())).isEqualTo(1);
     assertThat(err2.toString(StandardCharsets.UTF_8)).contains("exporters.prometheus.endpoint");
+
+    // validate loads the view files a configuration names
+    Files.createDirectories(dir.resolve("views"));
+    Files.writeString(dir.resolve("views/team.yaml"), "views:\n  - match: /gc/heap/{x}:bytes\n    name: go.heap.{x}\n"
+        + "    typ: gauge\n");
+    Path withViews = dir.resolve("with-views.yaml");
+    Files.writeString(withViews, "views:\n  files: [views/*.yaml]\n");
+    ByteArrayOutputStream err3 = new ByteArrayOutputStream();
+    assertThat(Main.run(new String[] {"validate", "--config", withViews.toString()},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err3), Map.of())).isEqualTo(1);
+    assertThat(err3.toString(StandardCharsets.UTF_8)).contains("team.yaml").contains("\"typ\": unknown field");
   }
 }

@@ -68,9 +68,17 @@ public final class ValidateCommand {
       err.println(config + ": invalid file name: " + e.getReason());
       return INVALID;
     }
+    RosettaConfig loaded;
     try {
-      ConfigLoader.load(file, env);
+      loaded = ConfigLoader.load(file, env);
     } catch (ConfigException e) {
+      e.errors().forEach(err::println);
+      return INVALID;
+    }
+    // the view files the configuration names, and the built-in sets it selects, must load too
+    try {
+      dev.rosetta.receiver.views.ConfiguredViews.load(loaded.views());
+    } catch (dev.rosetta.model.view.ViewLoadException e) {
       e.errors().forEach(err::println);
       return INVALID;
     }
