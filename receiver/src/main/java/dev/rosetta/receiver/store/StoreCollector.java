@@ -133,14 +133,19 @@ public final class StoreCollector extends Collector {
       List<MetricFamilySamples.Sample> samples, String name, Labels labels, double[] bounds, long[] counts,
       long count, double sum) {
     Labels l = labels.without("le");
+    // One name list (the series' labels, then le) serves every bucket line of the series.
+    List<String> names = new ArrayList<>(l.size() + 1);
+    names.addAll(l.names());
+    names.add("le");
+    String bucket = name + "_bucket";
     long cumulative = 0;
-    for (int i = 0; i < bounds.length; i++) {
-      cumulative += counts[i];
-      Labels bl = l.with("le", Collector.doubleToGoString(bounds[i]));
-      samples.add(new MetricFamilySamples.Sample(name + "_bucket", bl.names(), bl.values(), cumulative));
+    for (int i = 0; i <= bounds.length; i++) {
+      cumulative += i < bounds.length ? counts[i] : 0;
+      List<String> values = new ArrayList<>(l.size() + 1);
+      values.addAll(l.values());
+      values.add(i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf");
+      samples.add(new MetricFamilySamples.Sample(bucket, names, values, i < bounds.length ? cumulative : count));
     }
-    Labels inf = l.with("le", "+Inf");
-    samples.add(new MetricFamilySamples.Sample(name + "_bucket", inf.names(), inf.values(), count));
     samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count));
     if (!Double.isNaN(sum)) {
       samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum));

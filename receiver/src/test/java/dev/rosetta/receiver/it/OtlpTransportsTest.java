@@ -106,8 +106,7 @@ class OtlpTransportsTest {
         .contains("# TYPE http_server_request_duration_seconds histogram")
         .contains("http_server_request_duration_seconds_count{" + labels + "} 4.0")
         .contains("http_server_request_duration_seconds_sum{" + labels + "} 3.5")
-        .contains("http_server_request_duration_seconds_bucket{http_request_method=\"GET\",instance=\"pod-1\","
-            + "job=\"shop/checkout\",le=\"+Inf\",otel_scope_name=\"checkout-instrumentation\",} 4.0")
+        .contains("http_server_request_duration_seconds_bucket{" + labels + "le=\"+Inf\",} 4.0")
         .contains("process_memory_usage_bytes{" + labels + "} 1024.0")
         .contains("target_info{instance=\"pod-1\",job=\"shop/checkout\",k8s_namespace_name=\"prod\",");
   }
