@@ -133,6 +133,11 @@ public final class ViewsStage implements MetricStage {
 
   private record FamilyKey(String name, dev.rosetta.model.MetricType type, String unit) {}
 
+  /**
+   * Adds a metric to its family. When two raw metrics land on the same series (the same data under
+   * two names, such as Go's /gc/pauses:seconds and /sched/pauses/total/gc:seconds), the first point
+   * is kept: a series has one value per batch.
+   */
   private static void merge(Map<FamilyKey, Metric> out, Metric m) {
     FamilyKey k = new FamilyKey(m.name(), m.type(), m.unit());
     Metric prev = out.get(k);
@@ -141,7 +146,15 @@ public final class ViewsStage implements MetricStage {
     } else {
       List<Point> all = new ArrayList<>(prev.points().size() + m.points().size());
       all.addAll(prev.points());
-      all.addAll(m.points());
+      java.util.Set<Labels> seen = new java.util.HashSet<>();
+      for (Point p : prev.points()) {
+        seen.add(p.labels());
+      }
+      for (Point p : m.points()) {
+        if (seen.add(p.labels())) {
+          all.add(p);
+        }
+      }
       out.put(k, prev.withPoints(all));
     }
   }
