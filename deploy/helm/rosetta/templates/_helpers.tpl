@@ -1,0 +1,124 @@
+{{/* Chart name, truncated to the 63 characters a label value allows. */}}
+{{- define "rosetta.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: the release name, with the chart name unless it already holds it. */}}
+{{- define "rosetta.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "rosetta.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every object. */}}
+{{- define "rosetta.labels" -}}
+helm.sh/chart: {{ include "rosetta.chart" . }}
+{{ include "rosetta.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/component: metrics-translator
+app.kubernetes.io/part-of: rosetta
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* The labels that select the pods; never change them on upgrade (selectors are immutable). */}}
+{{- define "rosetta.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "rosetta.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "rosetta.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "rosetta.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "rosetta.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
+{{- end }}
+
+{{/*
+The configuration file: .Values.config, plus views.files = [views/*.yaml] when .Values.views holds
+files and the config names none itself.
+*/}}
+{{- define "rosetta.configMap" -}}
+{{- $config := deepCopy (.Values.config | default dict) }}
+{{- if .Values.views }}
+{{- $views := get $config "views" | default dict }}
+{{- if not (hasKey $views "files") }}
+{{- $_ := set $views "files" (list "views/*.yaml") }}
+{{- end }}
+{{- $_ := set $config "views" $views }}
+{{- end }}
+{{- toYaml $config }}
+{{- end }}
+
+{{/*
+The parts of the configuration Rosetta reads at start only (listeners, TLS, the exporters, the
+shutdown timeout): a reload logs that they need a restart. Their checksum rolls the pods even when
+the rest is hot-reloaded.
+*/}}
+{{- define "rosetta.restartOnlyConfig" -}}
+{{- $config := .Values.config | default dict }}
+{{- $restartOnly := dict }}
+{{- $_ := set $restartOnly "receivers" (get $config "receivers") }}
+{{- $_ := set $restartOnly "exporters" (get $config "exporters") }}
+{{- $_ := set $restartOnly "shutdown_timeout" (dig "service" "shutdown_timeout" "" $config) }}
+{{- toYaml $restartOnly }}
+{{- end }}
+
+{{/*
+The port of one listener endpoint, checked for use in a pod. Called with
+(dict "path" "receivers.otlp.protocols.grpc" "listener" <map or nil>); prints the port, or nothing
+when the listener is off (absent). An endpoint that is missing (Rosetta's default is loopback) or
+bound to loopback fails the render: the kubelet's probes and other pods could not reach it.
+*/}}
+{{- define "rosetta.listenerPort" -}}
+{{- if kindIs "map" .listener }}
+{{- $endpoint := get .listener "endpoint" | toString }}
+{{- if not $endpoint }}
+{{- fail (printf "config.%s.endpoint must be set in a pod (e.g. 0.0.0.0:<port>); Rosetta's default binds loopback" .path) }}
+{{- end }}
+{{- $host := regexReplaceAll ":[0-9]+$" $endpoint "" }}
+{{- if or (eq $host $endpoint) (not (regexMatch ":[0-9]+$" $endpoint)) }}
+{{- fail (printf "config.%s.endpoint %q has no port" .path $endpoint) }}
+{{- end }}
+{{- if has ($host | trimPrefix "[" | trimSuffix "]" | lower) (list "127.0.0.1" "localhost" "::1") }}
+{{- fail (printf "config.%s.endpoint %q binds loopback, unreachable from outside the pod: use 0.0.0.0:<port>" .path $endpoint) }}
+{{- end }}
+{{- regexFind "[0-9]+$" $endpoint }}
+{{- else if .listener }}
+{{- fail (printf "config.%s must be a map" .path) }}
+{{- end }}
+{{- end }}
+
+{{/* The container ports, from the config's endpoints: {grpc: "4317", http: "4318", metrics: "9464"}. */}}
+{{- define "rosetta.ports" -}}
+{{- $protocols := dig "receivers" "otlp" "protocols" dict (.Values.config | default dict) }}
+{{- $grpc := include "rosetta.listenerPort" (dict "path" "receivers.otlp.protocols.grpc" "listener" (get $protocols "grpc")) }}
+{{- $http := include "rosetta.listenerPort" (dict "path" "receivers.otlp.protocols.http" "listener" (get $protocols "http")) }}
+{{- $prometheus := dig "exporters" "prometheus" dict (.Values.config | default dict) }}
+{{- $metrics := include "rosetta.listenerPort" (dict "path" "exporters.prometheus" "listener" ($prometheus | default dict)) }}
+{{- if not (or $grpc $http) }}
+{{- fail "config.receivers.otlp.protocols must turn on grpc and/or http, each with an endpoint such as 0.0.0.0:4317" }}
+{{- end }}
+{{- if $grpc }}
+grpc: {{ $grpc | quote }}
+{{- end }}
+{{- if $http }}
+http: {{ $http | quote }}
+{{- end }}
+metrics: {{ $metrics | quote }}
+{{- end }}

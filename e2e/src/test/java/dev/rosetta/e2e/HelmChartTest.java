@@ -1,0 +1,623 @@
+package dev.rosetta.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import dev.rosetta.model.view.ViewDecision;
+import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.config.ConfigLoader;
+import dev.rosetta.receiver.config.Endpoint;
+import dev.rosetta.receiver.config.RosettaConfig;
+import dev.rosetta.receiver.config.ValidateCommand;
+import dev.rosetta.receiver.config.ViewsConfig;
+import dev.rosetta.receiver.views.ConfiguredViews;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The Helm chart in {@code deploy/helm/rosetta}: strict lint, then {@code helm template} (Helm 3 in
+ * process through helm-java, no helm binary) with default and non-default values, asserting on the
+ * rendered objects, and the rendered configuration run through Rosetta's own loader and view
+ * builder, laid out as the kubelet mounts a ConfigMap.
+ */
+class HelmChartTest {
+  private static final Path CHART =
+      Path.of(System.getProperty("rosetta.chart.dir", "../deploy/helm/rosetta"))
+          .toAbsolutePath()
+          .normalize();
+  private static final String RELEASE = "demo";
+  private static final String NAMESPACE = "observability";
+  private static final String FULLNAME = "demo-rosetta";
+  /** {@code helm template} assumes Kubernetes 1.20 unless told; the chart needs 1.23 or later. */
+  private static final String KUBE_VERSION = "v1.31.0";
+
+  @TempDir Path tmp;
+
+  // ---- lint -----------------------------------------------------------------------------------
+
+  @Test
+  void lintStrictPassesWithoutWarnings() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+  }
+
+  // ---- default values -------------------------------------------------------------------------
+
+  @Test
+  void defaultValuesRenderDeploymentServiceConfigMapPdbAndServiceAccountOnly() {
+    Manifests m = render();
+
+    assertThat(m.kinds())
+        .containsExactlyInAnyOrder(
+            "ConfigMap", "Deployment", "PodDisruptionBudget", "Service", "ServiceAccount");
+    m.all().forEach(o -> assertThat(str(o, "metadata", "namespace")).isEqualTo(NAMESPACE));
+    assertThat(num(m.one("Deployment"), "spec", "replicas")).isEqualTo(1);
+    assertThat(m.one("PodDisruptionBudget").get("spec"))
+        .isEqualTo(
+            Map.of(
+                "maxUnavailable", 1,
+                "selector", Map.of("matchLabels", selectorLabels())));
+  }
+
+  @Test
+  void serviceExposesNamedPortsForOtlpGrpcOtlpHttpAndMetrics() {
+    Map<String, Object> service = render().one("Service");
+
+    assertThat(str(service, "spec", "type")).isEqualTo("ClusterIP");
+    List<Object> ports = list(service, "spec", "ports");
+    assertThat(names(ports)).containsExactly("otlp-grpc", "otlp-http", "metrics");
+    assertThat(num(named(ports, "otlp-grpc"), "port")).isEqualTo(4317);
+    assertThat(num(named(ports, "otlp-http"), "port")).isEqualTo(4318);
+    assertThat(num(named(ports, "metrics"), "port")).isEqualTo(9464);
+    for (Object port : ports) {
+      assertThat(at(port, "targetPort")).isEqualTo(at(port, "name"));
+      assertThat(at(port, "protocol")).isEqualTo("TCP");
+    }
+    assertThat(map(service, "spec", "selector")).isEqualTo(selectorLabels());
+  }
+
+  @Test
+  void containerPortsAreTheConfiguredEndpointsBoundToAllInterfaces() throws Exception {
+    Manifests m = render();
+    List<Object> ports = list(container(m.one("Deployment")), "ports");
+
+    assertThat(names(ports)).containsExactly("otlp-grpc", "otlp-http", "metrics");
+    assertThat(num(named(ports, "otlp-grpc"), "containerPort")).isEqualTo(4317);
+    assertThat(num(named(ports, "otlp-http"), "containerPort")).isEqualTo(4318);
+    assertThat(num(named(ports, "metrics"), "containerPort")).isEqualTo(9464);
+
+    RosettaConfig config = validate(m);
+    assertThat(config.receivers().otlp().grpc().orElseThrow().endpoint())
+        .isEqualTo(new Endpoint("0.0.0.0", 4317));
+    assertThat(config.receivers().otlp().http().orElseThrow().endpoint())
+        .isEqualTo(new Endpoint("0.0.0.0", 4318));
+    assertThat(config.exporters().prometheus().endpoint()).isEqualTo(new Endpoint("0.0.0.0", 9464));
+    assertThat(configYaml(m))
+        .contains("endpoint: 0.0.0.0:4317", "endpoint: 0.0.0.0:4318", "endpoint: 0.0.0.0:9464");
+  }
+
+  @Test
+  void probesCheckHealthzAndReadyzOnTheMetricsPort() {
+    Map<String, Object> container = container(render().one("Deployment"));
+
+    assertThat(map(container, "livenessProbe", "httpGet"))
+        .isEqualTo(Map.of("path", "/healthz", "port", "metrics"));
+    assertThat(map(container, "readinessProbe", "httpGet"))
+        .isEqualTo(Map.of("path", "/readyz", "port", "metrics"));
+    assertThat(map(container, "startupProbe", "httpGet"))
+        .isEqualTo(Map.of("path", "/healthz", "port", "metrics"));
+  }
+
+  @Test
+  void securityContextRunsAsNonRootOnAReadOnlyRootWithoutPrivilegesOrCapabilities() {
+    Map<String, Object> deployment = render().one("Deployment");
+    Map<String, Object> container = container(deployment);
+
+    assertThat(at(container, "securityContext", "runAsNonRoot")).isEqualTo(true);
+    assertThat(at(container, "securityContext", "runAsUser")).isEqualTo(10001);
+    assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+    assertThat(at(container, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+    assertThat(at(container, "securityContext", "privileged")).isEqualTo(false);
+    assertThat(list(container, "securityContext", "capabilities", "drop")).containsExactly("ALL");
+    Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+    assertThat(at(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
+    assertThat(at(pod, "securityContext", "runAsUser")).isEqualTo(10001);
+    assertThat(at(pod, "securityContext", "seccompProfile", "type")).isEqualTo("RuntimeDefault");
+    assertThat(at(pod, "automountServiceAccountToken")).isEqualTo(false);
+  }
+
+  @Test
+  void configIsMountedAtEtcRosettaWithAWritableTmpAndJvmOptionsFromJavaToolOptions() {
+    Map<String, Object> deployment = render().one("Deployment");
+    Map<String, Object> container = container(deployment);
+    Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+
+    Map<String, Object> configMount = named(list(container, "volumeMounts"), "config");
+    assertThat(at(configMount, "mountPath")).isEqualTo("/etc/rosetta");
+    assertThat(at(configMount, "readOnly")).isEqualTo(true);
+    assertThat(at(configMount, "subPath")).as("a subPath mount never sees updates").isNull();
+    assertThat(at(named(list(container, "volumeMounts"), "tmp"), "mountPath")).isEqualTo("/tmp");
+    assertThat(at(named(list(pod, "volumes"), "tmp"), "emptyDir")).isInstanceOf(Map.class);
+    assertThat(at(named(list(pod, "volumes"), "config"), "configMap", "name")).isEqualTo(FULLNAME);
+    assertThat(list(named(list(pod, "volumes"), "config"), "configMap", "items"))
+        .containsExactly(Map.of("key", "config.yaml", "path", "config.yaml"));
+    assertThat(at(named(list(container, "env"), "JAVA_TOOL_OPTIONS"), "value"))
+        .isEqualTo("-XX:MaxRAMPercentage=75");
+    assertThat(container.get("command")).as("the image's entrypoint runs the service").isNull();
+    assertThat(container.get("args")).isNull();
+    assertThat(str(container, "image")).isEqualTo("rosetta:0.1.0");
+  }
+
+  @Test
+  void podsCarryAppKubernetesIoLabelsThatEverySelectorMatches() {
+    Manifests m = render();
+    Map<String, Object> podLabels =
+        map(m.one("Deployment"), "spec", "template", "metadata", "labels");
+
+    assertThat(podLabels)
+        .containsEntry("app.kubernetes.io/name", "rosetta")
+        .containsEntry("app.kubernetes.io/instance", RELEASE)
+        .containsEntry("app.kubernetes.io/version", "0.1.0")
+        .containsEntry("app.kubernetes.io/managed-by", "Helm")
+        .containsKey("app.kubernetes.io/component")
+        .containsKey("helm.sh/chart");
+    assertThat(map(m.one("Deployment"), "spec", "selector", "matchLabels"))
+        .isEqualTo(selectorLabels());
+    assertThat(podLabels).containsAllEntriesOf(selectorLabels());
+    m.all()
+        .forEach(
+            o ->
+                assertThat(map(o, "metadata", "labels"))
+                    .as("%s labels", o.get("kind"))
+                    .containsEntry("app.kubernetes.io/name", "rosetta")
+                    .containsEntry("app.kubernetes.io/instance", RELEASE));
+  }
+
+  @Test
+  void scrapeAnnotationsAreOnByDefaultAndOffWhenDisabled() {
+    Map<String, Object> annotations = podAnnotations(render().one("Deployment"));
+    assertThat(annotations)
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", "9464")
+        .containsEntry("prometheus.io/path", "/metrics");
+
+    Map<String, Object> disabled =
+        podAnnotations(render(Map.of("prometheusScrape.enabled", "false")).one("Deployment"));
+    assertThat(disabled.keySet()).noneMatch(k -> k.toString().startsWith("prometheus.io/"));
+  }
+
+  @Test
+  void checksumAnnotationAppearsOnlyWithRollOnConfigChangeAndFollowsTheConfig() {
+    assertThat(podAnnotations(render().one("Deployment"))).doesNotContainKey("checksum/config");
+
+    Object checksum =
+        podAnnotations(render(Map.of("rollOnConfigChange", "true")).one("Deployment"))
+            .get("checksum/config");
+    Object otherChecksum =
+        podAnnotations(
+                render(
+                        Map.of(
+                            "rollOnConfigChange", "true",
+                            "config.service.telemetry.logs.level", "debug"))
+                    .one("Deployment"))
+            .get("checksum/config");
+    assertThat(checksum).asString().matches("[0-9a-f]{64}");
+    assertThat(otherChecksum).asString().matches("[0-9a-f]{64}").isNotEqualTo(checksum);
+  }
+
+  @Test
+  void restartOnlyChecksumFollowsReceiversAndExportersButNotHotReloadedSettings() {
+    String base = restartOnlyChecksum(Map.of());
+    assertThat(base).matches("[0-9a-f]{64}");
+
+    assertThat(restartOnlyChecksum(Map.of("config.service.telemetry.logs.level", "debug")))
+        .isEqualTo(base);
+    assertThat(restartOnlyChecksum(Map.of("config.limits.max_series", "5000"))).isEqualTo(base);
+    assertThat(restartOnlyChecksum(Map.of("config.views.unmatched", "drop"))).isEqualTo(base);
+    assertThat(restartOnlyChecksum(Map.of("config.exporters.otlp.endpoint", "collector:4317")))
+        .isNotEqualTo(base);
+    assertThat(restartOnlyChecksum(Map.of("config.service.shutdown_timeout", "20s")))
+        .isNotEqualTo(base);
+    assertThat(restartOnlyChecksum(Map.of("config.receivers.otlp.protocols.grpc", "null")))
+        .isNotEqualTo(base);
+    assertThat(podAnnotations(render(Map.of("rollOnConfigChange", "true")).one("Deployment")))
+        .as("checksum/config covers everything")
+        .doesNotContainKey("checksum/restart-only-config");
+  }
+
+  @Test
+  void defaultConfigPassesRosettaValidationAndBuildsTheBuiltInViews() throws Exception {
+    Manifests m = render();
+
+    RosettaConfig config = validate(m);
+    assertThat(config.views().files()).isEmpty();
+    assertThat(config.views().builtin()).containsExactly("go", "jvm");
+    assertThat(config.exporters().otlp()).isEmpty();
+    ViewSet views = ConfiguredViews.load(config.views());
+    assertThat(views.decide("/gc/heap/goal:bytes").kind()).isEqualTo(ViewDecision.Kind.MATCHED);
+  }
+
+  // ---- non-default values -----------------------------------------------------------------------
+
+  @Test
+  void daemonSetValuesRenderServiceMonitorAndNetworkPolicyWithoutDeploymentOrHpa() {
+    Manifests m = renderFile("daemonset-values.yaml");
+
+    assertThat(m.kinds())
+        .containsExactlyInAnyOrder(
+            "ConfigMap",
+            "DaemonSet",
+            "NetworkPolicy",
+            "PodDisruptionBudget",
+            "Service",
+            "ServiceAccount",
+            "ServiceMonitor");
+    Map<String, Object> daemonSet = m.one("DaemonSet");
+    assertThat(map(daemonSet, "spec")).doesNotContainKey("replicas");
+    assertThat(podAnnotations(daemonSet)).containsKey("checksum/config");
+    assertThat(podAnnotations(daemonSet).keySet())
+        .noneMatch(k -> k.toString().startsWith("prometheus.io/"));
+    assertThat(str(m.one("Service"), "spec", "internalTrafficPolicy")).isEqualTo("Local");
+    assertThat(list(container(daemonSet), "securityContext", "capabilities", "drop"))
+        .containsExactly("ALL");
+    assertThat(map(container(daemonSet), "readinessProbe", "httpGet"))
+        .isEqualTo(Map.of("path", "/readyz", "port", "metrics"));
+  }
+
+  @Test
+  void serviceMonitorScrapesTheMetricsPortOfThisReleaseWithItsLabels() {
+    Manifests m = renderFile("daemonset-values.yaml");
+    Map<String, Object> monitor = m.one("ServiceMonitor");
+
+    assertThat(str(monitor, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(map(monitor, "metadata", "labels"))
+        .containsEntry("release", "kube-prometheus-stack");
+    assertThat(map(monitor, "spec", "selector", "matchLabels")).isEqualTo(selectorLabels());
+    assertThat(map(m.one("Service"), "metadata", "labels")).containsAllEntriesOf(selectorLabels());
+    assertThat(list(monitor, "spec", "namespaceSelector", "matchNames")).containsExactly(NAMESPACE);
+    Map<String, Object> endpoint = map(list(monitor, "spec", "endpoints").get(0));
+    assertThat(endpoint)
+        .containsEntry("port", "metrics")
+        .containsEntry("path", "/metrics")
+        .containsEntry("interval", "15s")
+        .containsEntry("honorLabels", true);
+  }
+
+  @Test
+  void networkPolicyAdmitsOtlpFromTheGivenPeersAndMetricsFromMonitoring() {
+    Map<String, Object> policy = renderFile("daemonset-values.yaml").one("NetworkPolicy");
+
+    assertThat(map(policy, "spec", "podSelector", "matchLabels")).isEqualTo(selectorLabels());
+    assertThat(list(policy, "spec", "policyTypes")).containsExactly("Ingress");
+    List<Object> ingress = list(policy, "spec", "ingress");
+    assertThat(ingress).hasSize(2);
+    assertThat(list(ingress.get(0), "ports"))
+        .containsExactly(
+            Map.of("port", "otlp-grpc", "protocol", "TCP"),
+            Map.of("port", "otlp-http", "protocol", "TCP"));
+    assertThat(list(ingress.get(0), "from"))
+        .containsExactly(
+            Map.of(
+                "namespaceSelector",
+                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "shop"))),
+            Map.of(
+                "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/part-of", "shop"))));
+    assertThat(list(ingress.get(1), "ports"))
+        .containsExactly(Map.of("port", "metrics", "protocol", "TCP"));
+    assertThat(list(ingress.get(1), "from"))
+        .containsExactly(
+            Map.of(
+                "namespaceSelector",
+                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring"))));
+  }
+
+  @Test
+  void daemonSetConfigWithForwardingViewsAndRelabelPassesRosettaValidation() throws Exception {
+    Manifests m = renderFile("daemonset-values.yaml");
+    Map<String, Object> pod = map(m.one("DaemonSet"), "spec", "template", "spec");
+    assertThat(list(named(list(pod, "volumes"), "config"), "configMap", "items"))
+        .containsExactly(
+            Map.of("key", "config.yaml", "path", "config.yaml"),
+            Map.of("key", "shop.yaml", "path", "views/shop.yaml"));
+
+    RosettaConfig config = validate(m);
+
+    assertThat(config.exporters().otlp().orElseThrow().endpoint())
+        .isEqualTo(new Endpoint("otel-collector.observability", 4317));
+    assertThat(config.views().files()).containsExactly("views/*.yaml");
+    assertThat(config.views().unmatched()).isEqualTo(ViewsConfig.Unmatched.DROP);
+    assertThat(config.relabel().input()).isNotEqualTo(config.relabel().output());
+    assertThat(config.limits().maxSeries()).isEqualTo(200_000);
+    assertThat(config.limits().maxSeriesPerFamily()).isEqualTo(20_000);
+    ViewSet views = ConfiguredViews.load(config.views());
+    ViewDecision shop = views.decide("shop.orders.paid.count");
+    assertThat(shop.kind()).isEqualTo(ViewDecision.Kind.MATCHED);
+    assertThat(shop.name()).contains("shop.orders");
+    assertThat(views.decide("/gc/heap/goal:bytes").kind()).isEqualTo(ViewDecision.Kind.MATCHED);
+  }
+
+  @Test
+  void autoscalingValuesRenderAnHpaForTheDeploymentWithoutFixedReplicas() throws Exception {
+    Manifests m = renderFile("autoscaling-values.yaml");
+
+    assertThat(m.kinds())
+        .containsExactlyInAnyOrder(
+            "ConfigMap",
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "Service",
+            "ServiceAccount");
+    Map<String, Object> hpa = m.one("HorizontalPodAutoscaler");
+    assertThat(str(hpa, "apiVersion")).isEqualTo("autoscaling/v2");
+    assertThat(map(hpa, "spec", "scaleTargetRef"))
+        .isEqualTo(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", FULLNAME));
+    assertThat(num(hpa, "spec", "minReplicas")).isEqualTo(2);
+    assertThat(num(hpa, "spec", "maxReplicas")).isEqualTo(6);
+    assertThat(list(hpa, "spec", "metrics"))
+        .extracting(
+            metric ->
+                at(metric, "resource", "name")
+                    + "="
+                    + at(metric, "resource", "target", "averageUtilization"))
+        .containsExactly("cpu=70", "memory=80");
+    assertThat(map(m.one("Deployment"), "spec")).doesNotContainKey("replicas");
+    assertThat(map(m.one("PodDisruptionBudget"), "spec")).containsEntry("minAvailable", 1);
+    assertThat(at(named(list(container(m.one("Deployment")), "env"), "JAVA_TOOL_OPTIONS"), "value"))
+        .isEqualTo("-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError");
+  }
+
+  @Test
+  void turningGrpcOffRemovesItsPortsAndTheConfigStillValidates() throws Exception {
+    Manifests m = renderFile("autoscaling-values.yaml");
+
+    assertThat(names(list(m.one("Service"), "spec", "ports")))
+        .containsExactly("otlp-http", "metrics");
+    assertThat(names(list(container(m.one("Deployment")), "ports")))
+        .containsExactly("otlp-http", "metrics");
+    RosettaConfig config = validate(m);
+    assertThat(config.receivers().otlp().grpc()).isEmpty();
+    assertThat(config.receivers().otlp().http()).isPresent();
+  }
+
+  // ---- refused values ---------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "kind=DaemonSet hpa.enabled=true                    | hpa.enabled needs kind: Deployment",
+        "config.exporters.prometheus.endpoint=127.0.0.1:9464 | binds loopback",
+        "config.receivers.otlp.protocols.http.endpoint=localhost:4318 | binds loopback",
+        "config.receivers.otlp.protocols.grpc.endpoint=0.0.0.0 | has no port",
+        "config.exporters.prometheus=null                    | prometheus.endpoint must be set",
+        "config.receivers.otlp.protocols=null                | must turn on grpc and/or http",
+        "kind=StatefulSet                                    | one of 'Deployment', 'DaemonSet'",
+        "serviceMonitor.enable=true                          | 'enable' not allowed",
+        "pdb.minAvailable=1                                  | not both",
+        "views.config\\.yaml=x                              | may not be named config.yaml",
+      })
+  void valuesThatCannotWorkInAPodFailTheRender(String settings, String message) {
+    Map<String, String> sets = new LinkedHashMap<>();
+    for (String setting : settings.split(" +")) {
+      String[] keyValue = setting.split("=", 2);
+      sets.put(keyValue[0], keyValue[1]);
+    }
+
+    assertThatThrownBy(() -> render(sets)).hasMessageContaining(message);
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------
+
+  private static Manifests render() {
+    return render(Map.of());
+  }
+
+  private static Manifests render(Map<String, String> sets) {
+    return template(command -> command, sets);
+  }
+
+  private static Manifests renderFile(String ciValues) {
+    Path file = CHART.resolve("ci").resolve(ciValues);
+    return template(command -> command.withValuesFile(file), Map.of());
+  }
+
+  private static Manifests template(
+      UnaryOperator<TemplateCommand> values, Map<String, String> sets) {
+    TemplateCommand command =
+        values.apply(
+            new Helm(CHART)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION));
+    for (Map.Entry<String, String> set : sets.entrySet()) {
+      command = command.set(set.getKey(), set.getValue());
+    }
+    return Manifests.parse(command.call());
+  }
+
+  /**
+   * Writes the ConfigMap's files as the kubelet mounts them at /etc/rosetta (a timestamped
+   * directory, a {@code ..data} link to it, and a link per item, views in {@code views/}) and runs
+   * {@code rosetta validate}, then Rosetta's loader and view builder, on the result.
+   */
+  private RosettaConfig validate(Manifests m) throws Exception {
+    Map<String, Object> data = map(m.one("ConfigMap"), "data");
+    String workload = m.has("Deployment") ? "Deployment" : "DaemonSet";
+    Map<String, Object> pod = map(m.one(workload), "spec", "template", "spec");
+    List<Object> items = list(named(list(pod, "volumes"), "config"), "configMap", "items");
+    Path etc = Files.createDirectories(tmp.resolve("etc/rosetta"));
+    Path payload = Files.createDirectories(etc.resolve("..2026_01_01_00_00_00.000000001"));
+    Set<Path> topLevel = new LinkedHashSet<>();
+    for (Object item : items) {
+      Path relative = Path.of(str(item, "path"));
+      Path file = payload.resolve(relative);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, Objects.requireNonNull(str(data, str(item, "key")), "data key"));
+      topLevel.add(relative.getName(0));
+    }
+    Files.createSymbolicLink(etc.resolve("..data"), payload.getFileName());
+    for (Path name : topLevel) {
+      Files.createSymbolicLink(etc.resolve(name), Path.of("..data").resolve(name));
+    }
+    assertThat(data.keySet()).as("every ConfigMap key is mounted").hasSize(items.size());
+
+    Path configFile = etc.resolve("config.yaml");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        ValidateCommand.run(
+            new String[] {"validate", "--config", configFile.toString()},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of());
+    assertThat(exit).as("rosetta validate: %s", err.toString(StandardCharsets.UTF_8)).isZero();
+
+    RosettaConfig config = ConfigLoader.load(configFile, Map.of());
+    ConfiguredViews.load(config.views());
+    return config;
+  }
+
+  private static String restartOnlyChecksum(Map<String, String> sets) {
+    return str(podAnnotations(render(sets).one("Deployment")), "checksum/restart-only-config");
+  }
+
+  private static String configYaml(Manifests m) {
+    return str(m.one("ConfigMap"), "data", "config.yaml");
+  }
+
+  // ---- navigating parsed YAML -------------------------------------------------------------------
+
+  /** Every document of a {@code helm template} output, parsed with SnakeYAML's safe constructor. */
+  private record Manifests(List<Map<String, Object>> all) {
+    static Manifests parse(String output) {
+      Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+      List<Map<String, Object>> docs = new ArrayList<>();
+      for (Object doc : yaml.loadAll(output)) {
+        if (doc != null) {
+          docs.add(map(doc));
+        }
+      }
+      return new Manifests(List.copyOf(docs));
+    }
+
+    Set<String> kinds() {
+      Set<String> kinds = new TreeSet<>();
+      all.forEach(o -> kinds.add(str(o, "kind")));
+      return kinds;
+    }
+
+    boolean has(String kind) {
+      return kinds().contains(kind);
+    }
+
+    Map<String, Object> one(String kind) {
+      List<Map<String, Object>> found =
+          all.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+      assertThat(found).as("objects of kind %s", kind).hasSize(1);
+      return found.get(0);
+    }
+  }
+
+  private static Map<String, String> selectorLabels() {
+    return Map.of("app.kubernetes.io/name", "rosetta", "app.kubernetes.io/instance", RELEASE);
+  }
+
+  private static Map<String, Object> container(Map<String, Object> workload) {
+    List<Object> containers = list(workload, "spec", "template", "spec", "containers");
+    assertThat(containers).hasSize(1);
+    return named(containers, "rosetta");
+  }
+
+  private static Map<String, Object> podAnnotations(Map<String, Object> workload) {
+    Map<String, Object> annotations = map(workload, "spec", "template", "metadata", "annotations");
+    return annotations == null ? Map.of() : annotations;
+  }
+
+  private static Object at(Object node, Object... path) {
+    Object current = node;
+    for (Object step : path) {
+      if (current instanceof Map<?, ?> m) {
+        current = m.get(step);
+      } else if (current instanceof List<?> l && step instanceof Integer i) {
+        current = i < l.size() ? l.get(i) : null;
+      } else {
+        return null;
+      }
+    }
+    return current;
+  }
+
+  /** The map at {@code path} (a copy with string keys), or null. */
+  private static Map<String, Object> map(Object node, Object... path) {
+    Object value = at(node, path);
+    if (value == null) {
+      return null;
+    }
+    assertThat(value).as("%s", List.of(path)).isInstanceOf(Map.class);
+    Map<String, Object> copy = new LinkedHashMap<>();
+    ((Map<?, ?>) value).forEach((k, v) -> copy.put(String.valueOf(k), v));
+    return copy;
+  }
+
+  /** The list at {@code path} (a copy), or null. */
+  private static List<Object> list(Object node, Object... path) {
+    Object value = at(node, path);
+    if (value == null) {
+      return null;
+    }
+    assertThat(value).as("%s", List.of(path)).isInstanceOf(List.class);
+    return new ArrayList<>((List<?>) value);
+  }
+
+  private static String str(Object node, Object... path) {
+    Object value = at(node, path);
+    return value == null ? null : value.toString();
+  }
+
+  private static Integer num(Object node, Object... path) {
+    Object value = at(node, path);
+    assertThat(value).as("%s", List.of(path)).isInstanceOf(Integer.class);
+    return (Integer) value;
+  }
+
+  private static Map<String, Object> named(List<Object> entries, String name) {
+    assertThat(entries).as("entries named %s", name).isNotNull();
+    return entries.stream()
+        .filter(e -> name.equals(at(e, "name")))
+        .map(HelmChartTest::map)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no entry named " + name + " in " + entries));
+  }
+
+  private static List<String> names(List<Object> entries) {
+    assertThat(entries).isNotNull();
+    return entries.stream().map(e -> str(e, "name")).toList();
+  }
+}
