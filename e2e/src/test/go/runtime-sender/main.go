@@ -2,6 +2,9 @@
 // /v1/go/runtime-metrics endpoint as JSON, every interval. Standard library only (Go 1.19+).
 //
 //	go run . -url http://127.0.0.1:4318/v1/go/runtime-metrics -service checkout -interval 1s
+//
+// With -list it prints the names of every metric this Go version offers, one a line; with -dump it
+// prints one snapshot (the body it would post) and exits.
 package main
 
 import (
@@ -70,10 +73,26 @@ func main() {
 	instance := flag.String("instance", "", "service.instance.id (default: host name and pid)")
 	interval := flag.Duration("interval", time.Second, "time between posts")
 	count := flag.Int("count", 0, "posts to make before exiting (0: until killed)")
+	list := flag.Bool("list", false, "print the name of every metric runtime/metrics offers, one a line, and exit")
+	dump := flag.Bool("dump", false, "print one snapshot as the JSON body it would post, and exit")
 	flag.Parse()
+	if *list {
+		for _, d := range metrics.All() {
+			fmt.Println(d.Name)
+		}
+		return
+	}
 	if *instance == "" {
 		host, _ := os.Hostname()
 		*instance = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	if *dump {
+		body, err := json.Marshal(snapshot(*service, *instance))
+		if err != nil {
+			log.Fatalf("encoding the snapshot: %v", err)
+		}
+		os.Stdout.Write(append(body, '\n'))
+		return
 	}
 	client := &http.Client{Timeout: 10 * time.Second}
 	garbage := make([][]byte, 0, 64)

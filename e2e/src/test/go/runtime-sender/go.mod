@@ -1,0 +1,3 @@
+module rosetta.dev/runtime-sender
+
+go 1.19

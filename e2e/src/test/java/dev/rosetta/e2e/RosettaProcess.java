@@ -1,0 +1,212 @@
+package dev.rosetta.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service, {@code java -jar rosetta.jar --config FILE}, as a child process on loopback
+ * ports, its output in a log file.
+ */
+final class RosettaProcess implements AutoCloseable {
+  static final Duration START_DEADLINE = Duration.ofSeconds(30);
+  static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
+
+  /** The three listening ports. */
+  record Ports(int grpc, int http, int metrics) {
+    static Ports free() {
+      Set<Integer> seen = new HashSet<>();
+      int[] p = new int[3];
+      for (int i = 0; i < 3; i++) {
+        do {
+          p[i] = Peers.freePort();
+        } while (!seen.add(p[i]));
+      }
+      return new Ports(p[0], p[1], p[2]);
+    }
+  }
+
+  private final String name;
+  private final Ports ports;
+  private final Process process;
+  private final Path log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private RosettaProcess(String name, Ports ports, Process process, Path log) {
+    this.name = name;
+    this.ports = ports;
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts the service and waits for {@code /readyz}.
+   *
+   * @param forwarding the {@code exporters.otlp} mapping in YAML flow style, or "" for no forwarding
+   * @param extraYaml further top-level sections ("" for none)
+   */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml)
+      throws IOException {
+    String yaml = """
+        receivers:
+          otlp:
+            protocols:
+              grpc: {endpoint: "127.0.0.1:%d"}
+              http: {endpoint: "127.0.0.1:%d"}
+        exporters:
+          prometheus: {endpoint: "127.0.0.1:%d"}
+        """.formatted(ports.grpc(), ports.http(), ports.metrics())
+        + (forwarding.isEmpty() ? "" : "  otlp: " + forwarding + "\n")
+        + extraYaml;
+    Path config = dir.resolve(name + ".yaml");
+    Files.writeString(config, yaml);
+    Path log = Peers.logDir(test).resolve(name + ".log");
+    Files.writeString(log, "# " + config + "\n" + yaml + "\n");
+    PeerLogs.register(log, "Rosetta " + name);
+    Process p = new ProcessBuilder(Peers.java().toString(), "-Xmx512m", "-jar", Peers.rosettaJar().toString(),
+        "--config", config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    RosettaProcess r = new RosettaProcess(name, ports, p, log);
+    r.awaitReady();
+    return r;
+  }
+
+  static RosettaProcess start(Class<?> test, String name, Path dir) throws IOException {
+    return start(test, name, dir, Ports.free(), "", "");
+  }
+
+  private void awaitReady() {
+    Await.until("Rosetta " + name + " ready on 127.0.0.1:" + ports.metrics() + "/readyz", START_DEADLINE, () -> {
+      if (!process.isAlive()) {
+        return fail("Rosetta " + name + " exited with " + process.exitValue() + " before it was ready:\n" + logText());
+      }
+      return get("/readyz").statusCode();
+    }, status -> status == 200);
+  }
+
+  String name() {
+    return name;
+  }
+
+  Ports ports() {
+    return ports;
+  }
+
+  Process process() {
+    return process;
+  }
+
+  String grpcEndpoint() {
+    return "http://127.0.0.1:" + ports.grpc();
+  }
+
+  String httpBase() {
+    return "http://127.0.0.1:" + ports.http();
+  }
+
+  /** {@code host:port} of {@code /metrics}, as a scrape target. */
+  String metricsTarget() {
+    return "127.0.0.1:" + ports.metrics();
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + metricsTarget() + path))
+        .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The text exposition of {@code /metrics}. */
+  String scrape() throws IOException, InterruptedException {
+    HttpResponse<String> resp = get("/metrics");
+    assertThat(resp.statusCode()).as("GET /metrics of " + name).isEqualTo(200);
+    return resp.body();
+  }
+
+  Exposition metrics() throws IOException, InterruptedException {
+    return Exposition.parse(scrape());
+  }
+
+  /** POSTs a JSON body to a path of the OTLP/HTTP port. */
+  HttpResponse<String> postJson(String pathAndQuery, String body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(httpBase() + pathAndQuery))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends SIGTERM and waits for the exit; returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy(); // SIGTERM
+    if (!process.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      fail("Rosetta " + name + " did not exit within " + STOP_DEADLINE.toSeconds() + " s of SIGTERM:\n" + logText());
+    }
+    return process.exitValue();
+  }
+
+  /** {@link #stop()}, asserting the clean exit (code 0) the service promises after draining. */
+  void stopCleanly() throws InterruptedException {
+    int code = stop();
+    assertThat(code).as("exit code of Rosetta %s after SIGTERM; log:\n%s", name, logText()).isZero();
+  }
+
+  String logText() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    Peers.terminate(process, STOP_DEADLINE);
+  }
+
+  /**
+   * {@code rosetta explain --json} over {@code names} (read from standard input): one object per
+   * name, in order. Uses the built-in views.
+   */
+  static List<JsonObject> explain(Class<?> test, List<String> names) throws IOException, InterruptedException {
+    Path log = Peers.logDir(test).resolve("explain.log");
+    Process p = new ProcessBuilder(Peers.java().toString(), "-jar", Peers.rosettaJar().toString(), "explain", "--json")
+        .redirectError(log.toFile())
+        .start();
+    try (var in = p.getOutputStream()) {
+      in.write((String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("rosetta explain did not finish within 60 s");
+    }
+    assertThat(p.exitValue()).as("exit code of rosetta explain; stdout:\n%s\nstderr:\n%s", out,
+        Files.readString(log)).isZero();
+    List<JsonObject> result = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (!line.isBlank()) {
+        result.add(JsonParser.parseString(line).getAsJsonObject());
+      }
+    }
+    assertThat(result).as("one explain line per name").hasSize(names.size());
+    return result;
+  }
+}
