@@ -13,7 +13,7 @@
 #
 # What this machine needs, found by trying: runc (crun fails here), the cgroupfs cgroup manager,
 # nofile/nproc limits the sandbox allows (the defaults fail), the file events logger (no journald).
-# The base image takes a debootstrap of about 2 minutes; its root file system is cached as a tar
+# The base image takes a debootstrap of 1 to 2.5 minutes; its root file system is cached as a tar
 # under ROSETTA_CI_CACHE (outside the clone, kept between runs on the same machine) and imported
 # into podman's storage only when podman does not have it already.
 set -euo pipefail
@@ -101,7 +101,7 @@ build_base_tar() {
   local mirror rootfs
   mirror=$(debian_mirror)
   rootfs="$CACHE/rootfs.partial"
-  log "building the base image's root file system: debootstrap $SUITE from $mirror (about 2 minutes, once)"
+  log "building the base image's root file system: debootstrap $SUITE from $mirror (1 to 2.5 minutes, once)"
   mkdir -p "$CACHE"
   rm -rf "$rootfs" "$BASE_TAR.partial"
   debootstrap --variant=minbase --include=openjdk-17-jre-headless "$SUITE" "$rootfs" "$mirror" \

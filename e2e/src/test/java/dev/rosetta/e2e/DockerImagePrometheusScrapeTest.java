@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.ToStringConsumer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
@@ -116,6 +117,8 @@ class DockerImagePrometheusScrapeTest {
   private String noDockerApi;
   private String imageName;
   private GenericContainer<?> container;
+  /** The container's output (Testcontainers' own logging goes nowhere here: no SLF4J binding). */
+  private final ToStringConsumer startLog = new ToStringConsumer();
 
   @BeforeAll
   @Timeout(value = 120, threadMode = ThreadMode.SEPARATE_THREAD)
@@ -138,7 +141,7 @@ class DockerImagePrometheusScrapeTest {
         new ImageFromDockerfile(imageName, false)
             .withFileFromPath("docker", root.resolve("docker"))
             .withFileFromPath("receiver/target/rosetta.jar", jar)
-            // Never pull: a missing base is fetched by the engine only when it lacks it.
+            // No forced pull: the engine builds on the base it has (podman: the local one).
             .withBuildImageCmdModifier(cmd -> cmd.withDockerfilePath("docker/Dockerfile").withPull(false));
     String base = System.getenv("ROSETTA_BASE_IMAGE");
     if (base != null && !base.isBlank()) {
@@ -163,8 +166,13 @@ class DockerImagePrometheusScrapeTest {
                 Wait.forHttp("/readyz")
                     .forPort(METRICS)
                     .forStatusCode(200)
-                    .withStartupTimeout(Duration.ofSeconds(60)));
-    container.start();
+                    .withStartupTimeout(Duration.ofSeconds(60)))
+            .withLogConsumer(startLog);
+    try {
+      container.start();
+    } catch (RuntimeException e) {
+      throw new AssertionError("the container did not start; its log:\n" + tail(startLog.toUtf8String()), e);
+    }
   }
 
   @AfterAll
