@@ -56,6 +56,9 @@ default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+# An exec session's conmon stays this long after the command ends (podman's default 300 s would
+# leave the tests' exec helpers running for 5 minutes after the run).
+exit_command_delay = 5
 EOF
 }
 
