@@ -26,14 +26,6 @@ final class JvmExposition {
   static final Set<String> ROSETTA_COUNT_FAMILIES = Set.of("jvm_thread_daemon_count", "jvm_thread_peak_count");
 
   /**
-   * A known gap: the elements of Threading's {@code AllThreadIds} array (thread ids, not a metric)
-   * that a Jolokia read returns match no view and pass through as
-   * {@code java_lang:type_Threading_AllThreadIds_<n>} (camel case, a colon). Reported; tolerated
-   * here, and nothing else may pass through.
-   */
-  static final Pattern KNOWN_UNMATCHED = Pattern.compile("java_lang:type_Threading_AllThreadIds_\\d+");
-
-  /**
    * JVM families both JVM peers give, under the same names and labels: the OpenTelemetry SDK's
    * runtime telemetry over OTLP, and a Jolokia read through the built-in {@code jvm} views.
    */
@@ -44,8 +36,6 @@ final class JvmExposition {
 
   private static final Pattern COUNT_SUFFIX =
       Pattern.compile("(\\S+) non-histogram and non-summary metrics should not have \"_count\" suffix");
-  private static final Pattern KNOWN_UNMATCHED_FINDING = Pattern.compile("(\\S+) metric names should "
-      + "(be written in 'snake_case' not 'camelCase'|not contain ':')");
 
   private JvmExposition() {}
 
@@ -64,10 +54,7 @@ final class JvmExposition {
 
   private static boolean accepted(String finding) {
     Matcher count = COUNT_SUFFIX.matcher(finding);
-    if (count.matches()) {
-      return SEMCONV_COUNT_FAMILIES.contains(count.group(1)) || ROSETTA_COUNT_FAMILIES.contains(count.group(1));
-    }
-    Matcher unmatched = KNOWN_UNMATCHED_FINDING.matcher(finding);
-    return unmatched.matches() && KNOWN_UNMATCHED.matcher(unmatched.group(1)).matches();
+    return count.matches()
+        && (SEMCONV_COUNT_FAMILIES.contains(count.group(1)) || ROSETTA_COUNT_FAMILIES.contains(count.group(1)));
   }
 }

@@ -575,6 +575,9 @@ public final class OtlpForwarder implements AutoCloseable {
           Thread.currentThread().interrupt();
           return Outcome.dropped(DropReason.SHUTDOWN, points);
         }
+        // gRPC's own reconnect backoff grows to minutes: the retry policy decides when to try, so the
+        // channel should connect right away when it does, and delivery resumes as the downstream is back.
+        ownedChannel.ifPresent(ManagedChannel::resetConnectBackoff);
         continue;
       }
       markHealthy();

@@ -31,7 +31,8 @@ import java.util.Map;
  * {@code !!}); the semantic views decide its type and family. The other scalar attributes of the
  * same MBean (a memory pool's {@code Type}, a collector's {@code Name}, …) ride along as point
  * labels {@code __attr_<attribute>}, for views to read; the views stage removes them. {@code null}
- * values and booleans carry no number and are skipped; error entries ({@code status} ≠ 200) and
+ * values and booleans carry no number and are skipped; arrays (thread ids, argument lists) list
+ * identifiers rather than measurements and are skipped too; error entries ({@code status} ≠ 200) and
  * non-read entries are skipped and counted. A body that is not a Jolokia response (wrong JSON
  * types, a read without {@code mbean}) is rejected whole with the JSON path of the problem.
  */
@@ -161,10 +162,9 @@ public final class JolokiaDecoder {
         leaves(path + "/" + JvmPath.escapeSegment(e.getKey()), e.getValue(), labels, time, out, skipped);
       }
     } else {
-      JsonArray a = v.getAsJsonArray();
-      for (int i = 0; i < a.size(); i++) {
-        leaves(path + "/" + i, a.get(i), labels, time, out, skipped);
-      }
+      // An array attribute (AllThreadIds, a String[] of arguments...) lists identifiers, not
+      // measurements; one series per element would only churn. Skipped and counted.
+      skipped[0]++;
     }
   }
 

@@ -39,6 +39,20 @@ public final class BodyDecoder {
 
   private BodyDecoder() {}
 
+  /**
+   * A zstd stream. zstd is native code that unpacks into java.io.tmpdir on first use: where that is
+   * impossible (a read-only root without a writable, executable /tmp), zstd bodies are refused as an
+   * unsupported encoding with the reason, and other encodings go on working.
+   */
+  private static InputStream zstd(InputStream raw) throws IOException, UnsupportedEncodingException {
+    try {
+      return new com.github.luben.zstd.ZstdInputStream(raw);
+    } catch (LinkageError | IllegalStateException e) {
+      throw new UnsupportedEncodingException("zstd is unavailable on this server (its native library did not load: "
+          + e.getMessage() + "); use gzip or deflate");
+    }
+  }
+
   /** Whether bodies in this encoding are read; {@code null} or empty means identity. */
   public static boolean supports(String encoding) {
     String e = normalize(encoding);
@@ -89,7 +103,7 @@ public final class BodyDecoder {
     return switch (encoding) {
       case "gzip", "x-gzip" -> new GZIPInputStream(raw, 8192);
       case "deflate" -> new InflaterInputStream(raw);
-      case "zstd" -> new com.github.luben.zstd.ZstdInputStream(raw);
+      case "zstd" -> zstd(raw);
       default -> throw new UnsupportedEncodingException("unsupported Content-Encoding \"" + encoding
           + "\": use gzip, zstd, deflate or identity");
     };

@@ -186,9 +186,10 @@ public final class NettyHttpServer implements AutoCloseable {
       HttpHandler h = routes.getOrDefault(path, notFound);
       try {
         h.handle(ctx, req);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        // a fault of ours: the sender gets a 500, never a silently dropped connection
         LOG.log(Level.WARNING, name + ": internal error handling " + req.method() + " " + path, e);
-        HttpResponses.text(ctx, req, 500, "internal error\n");
+        HttpResponses.text(ctx, req, 500, "internal error: " + e + "\n");
       }
     }
 

@@ -52,8 +52,9 @@ class JolokiaDecoderTest {
             "java.lang:name=Metaspace,type=MemoryPool": {"Name": "Metaspace", "Type": "NON_HEAP",
                "Usage": {"used": 20}}},
           "status": 200},
-         {"request": {"mbean": "java.lang:type=Threading", "attribute": ["ThreadCount", "DaemonThreadCount"],
-            "type": "read"}, "value": {"ThreadCount": 12, "DaemonThreadCount": 9}, "status": 200},
+         {"request": {"mbean": "java.lang:type=Threading", "attribute": ["ThreadCount", "DaemonThreadCount",
+            "AllThreadIds"], "type": "read"}, "value": {"ThreadCount": 12, "DaemonThreadCount": 9,
+            "AllThreadIds": [1, 2, 17]}, "status": 200},
          {"request": {"mbean": "java.nio:type=BufferPool,name=direct", "attribute": "MemoryUsed", "type": "read"},
           "value": 4096, "status": 200},
          {"request": {"mbean": "java.lang:type=Nope", "type": "read"}, "error_type": "javax.management.InstanceNotFoundException",
@@ -66,8 +67,9 @@ class JolokiaDecoderTest {
     assertThat(value(m.get("java.lang:name=Metaspace,type=MemoryPool/Usage/used"))).isEqualTo(20);
     assertThat(value(m.get("java.lang:type=Threading/ThreadCount"))).isEqualTo(12);
     assertThat(value(m.get("java.nio:type=BufferPool,name=direct/MemoryUsed"))).isEqualTo(4096);
+    assertThat(m.keySet()).noneMatch(k -> k.contains("AllThreadIds"));
     assertThat(r.errorEntries()).isEqualTo(1);
-    assertThat(r.skippedValues()).isEqualTo(1);
+    assertThat(r.skippedValues()).isEqualTo(2); // the null CollectionUsage and the id array
   }
 
   @Test
