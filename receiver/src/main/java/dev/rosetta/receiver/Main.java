@@ -1,5 +1,6 @@
 package dev.rosetta.receiver;
 
+import dev.rosetta.receiver.cli.ExplainCommand;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
@@ -19,6 +20,7 @@ import java.util.logging.Logger;
  * <pre>
  * rosetta [run] [--config FILE]         run the service (embedded default config without --config)
  * rosetta validate --config FILE        check a configuration file
+ * rosetta explain [--config FILE] [--json] [NAME...]   which view a raw name matches
  * rosetta --help | --version
  * </pre>
  */
@@ -26,6 +28,7 @@ public final class Main {
   private static final String USAGE = """
       usage: rosetta [run] [--config FILE]        run the service (the embedded default config without --config)
              rosetta validate --config FILE       check a configuration file and print every error
+             rosetta explain [--config FILE] [--json] [NAME...]   tell which view each raw name matches
              rosetta --help | --version
       """;
 
@@ -43,6 +46,8 @@ public final class Main {
         return runService(rest, out, err, env);
       case "validate":
         return ValidateCommand.run(rest, out, err, env);
+      case "explain":
+        return ExplainCommand.run(rest, System.in, out, err, env);
       case "help":
         out.print(USAGE);
         return 0;

@@ -1,11 +1,16 @@
 package dev.rosetta.receiver.config;
 
+import dev.rosetta.model.view.BuiltinViews;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -34,8 +39,10 @@ final class ConfigBinder {
     ReceiversConfig receivers = root.section("receivers", this::receivers);
     ExportersConfig exporters = root.section("exporters", this::exporters);
     ServiceConfig service = root.section("service", this::service);
+    Path base = baseDirectory(source);
+    ViewsConfig views = root.section("views", n -> views(n, base));
     root.finish();
-    return new RosettaConfig(source, receivers, exporters, service);
+    return new RosettaConfig(source, receivers, exporters, service, views);
   }
 
   // ---- receivers ---------------------------------------------------------------------------
@@ -212,6 +219,51 @@ final class ConfigBinder {
     return new ServiceConfig(
         level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
   }
+
+  // ---- views --------------------------------------------------------------------------------
+
+  private ViewsConfig views(ConfigNode n, Path base) {
+    List<String> files = n.list("files", ValueParsers.nonEmptyString());
+    boolean builtinGiven = n.hasValue("builtin"); // "builtin:" alone means the default, [] means none
+    List<String> listed = n.list("builtin", BUILTIN_SET);
+    List<String> builtin = builtinGiven ? listed : BuiltinViews.DEFAULTS;
+    Set<String> seen = new HashSet<>();
+    for (String set : builtin) {
+      if (!seen.add(set)) {
+        n.error("builtin", "built-in view set \"" + set + "\" is listed twice");
+        builtin = List.copyOf(seen);
+        break;
+      }
+    }
+    return new ViewsConfig(
+        files, builtin, n.enumValue("unmatched", ViewsConfig.Unmatched.PASSTHROUGH), base);
+  }
+
+  /** Where relative view file globs resolve: the configuration file's directory. */
+  private static Path baseDirectory(String source) {
+    if (source.equals(ConfigLoader.EMBEDDED_SOURCE)) {
+      return Path.of("");
+    }
+    try {
+      Path parent = Path.of(source).getParent();
+      return parent == null ? Path.of("") : parent;
+    } catch (InvalidPathException e) {
+      return Path.of("");
+    }
+  }
+
+  private static final ValueParser<String> BUILTIN_SET =
+      raw -> {
+        String set = ValueParsers.nonEmptyString().parse(raw);
+        if (!BuiltinViews.isKnown(set)) {
+          throw InvalidValueException.of(
+              "unknown built-in view set "
+                  + Values.quote(raw)
+                  + "; expected one of "
+                  + String.join(", ", BuiltinViews.NAMES));
+        }
+        return set;
+      };
 
   // ---- OTLP exporter endpoint --------------------------------------------------------------
 

@@ -8,11 +8,22 @@ import java.util.Objects;
  * whole.
  */
 public record RosettaConfig(
-    String source, ReceiversConfig receivers, ExportersConfig exporters, ServiceConfig service) {
+    String source,
+    ReceiversConfig receivers,
+    ExportersConfig exporters,
+    ServiceConfig service,
+    ViewsConfig views) {
   public RosettaConfig {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(receivers, "receivers");
     Objects.requireNonNull(exporters, "exporters");
     Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(views, "views");
+  }
+
+  /** A configuration with the default {@code views} section. */
+  public RosettaConfig(
+      String source, ReceiversConfig receivers, ExportersConfig exporters, ServiceConfig service) {
+    this(source, receivers, exporters, service, ViewsConfig.defaults());
   }
 }

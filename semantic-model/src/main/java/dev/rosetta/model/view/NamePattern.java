@@ -69,11 +69,28 @@ abstract class NamePattern {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("empty pattern");
     }
-    return switch (Grammar.classify(text)) {
+    return switch (classify(text)) {
       case GO -> GoPattern.compile(text);
       case JVM -> JvmPattern.compile(text);
       case DOTTED -> DottedPattern.compile(text);
     };
+  }
+
+  /**
+   * Patterns classify like names ({@link Grammar#classify}), except that a {@code *} element right
+   * after the first {@code :} also makes a JVM pattern (the domain followed by {@code :*} and a path), which has no {@code =}.
+   */
+  static Grammar classify(String text) {
+    Grammar g = Grammar.classify(text);
+    if (g == Grammar.DOTTED) {
+      int colon = text.indexOf(':');
+      int next = colon + 2;
+      if (colon >= 0 && next <= text.length() && text.charAt(colon + 1) == '*'
+          && (next == text.length() || text.charAt(next) == ',' || text.charAt(next) == '/')) {
+        return Grammar.JVM;
+      }
+    }
+    return g;
   }
 
   /**

@@ -59,11 +59,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * The read is dominated by the OperatingSystem MBean (it reads /proc and cgroup files) and varies
  * with the machine's load; the mapping-only figure gives the overhead of (c) over (a) without it.
  *
- * Run (about 90 s):
+ * Run (about 110 s), from the repository root:
  * <pre>
  * mvn -B -q -pl semantic-model -am install -DskipTests
- * mvn -B -q -pl semantic-model exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="-cp %classpath org.openjdk.jmh.Main JmxCollectBenchmark"
+ * mvn -B -q -pl semantic-model -Pbench test-compile exec:exec -Dbench.args=JmxCollectBenchmark
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)

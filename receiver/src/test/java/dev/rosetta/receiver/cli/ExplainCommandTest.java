@@ -1,0 +1,218 @@
+package dev.rosetta.receiver.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExplainCommandTest {
+  private static final String VIEWS =
+      """
+      views:
+        - id: go.cpu.classes
+          match: /cpu/classes/{class...}:cpu-seconds
+          exclude: /cpu/classes/total:cpu-seconds
+          name: go.cpu.time
+          type: counter
+          labels: {go.cpu.class: "{class}"}
+        - match: /gc/pauses:seconds
+          drop: true
+        - id: go.sched
+          match: /sched/latencies:seconds
+          name: go.schedule.duration
+          type: histogram
+        - id: jvm.memory
+          match: java.lang:type=MemoryPool,name={pool}/Usage/used
+          name: jvm.memory.used
+          type: updowncounter
+          unit: By
+          labels:
+            jvm.memory.pool.name: "{pool}"
+            jvm.memory.type: {attribute: Type, map: {HEAP: heap}}
+        - id: ratio
+          match: app.load
+          name: app.load
+          unit: "1"
+        - id: keeps.type
+          match: app.requests
+          name: app.requests
+        - id: empty.label
+          match: x:type=T,name={n}/A
+          name: x.a
+          labels: {x.name: "{n}"}
+      """;
+
+  @TempDir Path dir;
+  private Path config;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void files() throws Exception {
+    Files.createDirectories(dir.resolve("views"));
+    Files.writeString(dir.resolve("views/test.yaml"), VIEWS);
+    config = Files.writeString(dir.resolve("rosetta.yaml"),
+        "views: {files: [views/*.yaml], builtin: [], unmatched: drop}\n");
+  }
+
+  private int run(String stdin, String... args) {
+    InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    return ExplainCommand.run(args, in,
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map.of());
+  }
+
+  private List<JsonObject> jsonLines() {
+    List<JsonObject> result = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      result.add(JsonParser.parseString(line).getAsJsonObject());
+    }
+    return result;
+  }
+
+  private static List<String> keys(JsonObject o) {
+    return new ArrayList<>(o.keySet());
+  }
+
+  @Test
+  void jsonHasOneObjectPerInputWithTheKeysInOrder() {
+    int code = run("", "--config", config.toString(), "--json",
+        "/cpu/classes/gc/mark/assist:cpu-seconds", "/gc/pauses:seconds", "http.server.duration");
+    assertThat(code).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).isEqualTo(
+        "{\"input\":\"/cpu/classes/gc/mark/assist:cpu-seconds\",\"matched\":true,\"drop\":false,"
+            + "\"view\":\"go.cpu.classes\",\"name\":\"go.cpu.time\",\"type\":\"counter\",\"unit\":\"s\","
+            + "\"labels\":{\"go.cpu.class\":\"gc/mark/assist\"},\"prometheus_name\":\"go_cpu_time_seconds_total\"}");
+    assertThat(lines[1]).isEqualTo(
+        "{\"input\":\"/gc/pauses:seconds\",\"matched\":true,\"drop\":true,\"view\":\"" + dir.resolve("views/test.yaml")
+            + "#1\",\"name\":null,\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
+    assertThat(lines[2]).isEqualTo(
+        "{\"input\":\"http.server.duration\",\"matched\":false,\"drop\":false,\"view\":null,\"name\":null,"
+            + "\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
+  }
+
+  @Test
+  void prometheusNamesFollowTheTypeAndUnit() {
+    run("", "--config=" + config, "--json",
+        "/sched/latencies:seconds", "java.lang:name=G1 Eden Space,type=MemoryPool/Usage/used", "app.load",
+        "app.requests");
+    List<JsonObject> objects = jsonLines();
+    assertThat(objects.get(0).get("prometheus_name").getAsString()).isEqualTo("go_schedule_duration_seconds");
+    JsonObject jvm = objects.get(1);
+    assertThat(jvm.get("prometheus_name").getAsString()).isEqualTo("jvm_memory_used_bytes");
+    assertThat(jvm.get("type").getAsString()).isEqualTo("updowncounter");
+    assertThat(jvm.getAsJsonObject("labels").toString())
+        .isEqualTo("{\"jvm.memory.pool.name\":\"G1 Eden Space\",\"jvm.memory.type\":\"{attribute:Type}\"}");
+    assertThat(objects.get(2).get("prometheus_name").getAsString()).isEqualTo("app_load_ratio");
+    JsonObject untyped = objects.get(3);
+    assertThat(untyped.get("type").isJsonNull()).isTrue();
+    assertThat(untyped.get("unit").isJsonNull()).isTrue();
+    assertThat(untyped.get("prometheus_name").getAsString()).isEqualTo("app_requests");
+  }
+
+  @Test
+  void malformedInputsGiveAnErrorObjectAndExitOne() {
+    int code = run("/gc/heap/allocs:bytes\n/gc//x:bytes\n\njava.lang:type=Memory,type=X/A\n", "--config", config.toString(), "--json");
+    assertThat(code).isEqualTo(1);
+    List<JsonObject> objects = jsonLines();
+    assertThat(objects).hasSize(4);
+    assertThat(keys(objects.get(0))).containsExactly(
+        "input", "matched", "drop", "view", "name", "type", "unit", "labels", "prometheus_name");
+    assertThat(objects.get(1).toString())
+        .isEqualTo("{\"input\":\"/gc//x:bytes\",\"error\":\"empty path segment (at position 4)\"}");
+    assertThat(objects.get(2).toString()).isEqualTo("{\"input\":\"\",\"error\":\"empty metric name (at position 0)\"}");
+    assertThat(keys(objects.get(3))).containsExactly("input", "error");
+  }
+
+  @Test
+  void invalidOutputsCarryTheProblem() {
+    assertThat(run("", "--config", config.toString(), "--json", "x:type=T,name=/A")).isZero();
+    JsonObject o = jsonLines().get(0);
+    assertThat(o.get("matched").getAsBoolean()).isTrue();
+    assertThat(o.get("problem").getAsString()).isEqualTo("label \"x.name\" is empty for this name");
+  }
+
+  @Test
+  void textOutputHasOneBlockPerName() {
+    int code = run("/cpu/classes/user:cpu-seconds\nhttp.server.duration\n/gc/pauses:seconds\n/x\n",
+        "explain", "--config", config.toString());
+    assertThat(code).isEqualTo(1);
+    String source = dir.resolve("views/test.yaml").toString();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+        """
+        /cpu/classes/user:cpu-seconds
+          view:       go.cpu.classes (SOURCE#0)
+          name:       go.cpu.time
+          type:       counter
+          unit:       s
+          labels:     go.cpu.class="user"
+          prometheus: go_cpu_time_seconds_total
+
+        http.server.duration
+          no view matched (views.unmatched: drop, so it is dropped)
+
+        /gc/pauses:seconds
+          view:       SOURCE#1 (SOURCE#1)
+          dropped by this view
+
+        /x
+          error:      a Go runtime path needs ':unit' after the path, as in /gc/heap/allocs:bytes (at position 2)
+        """.replace("SOURCE", source));
+  }
+
+  @Test
+  void configurationAndViewErrorsExitTwo() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "views: {builtin: [gox], unmatched: maybe}\n");
+    assertThat(run("", "--config", bad.toString(), "a.b")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("views.builtin[0]: unknown built-in view set \"gox\"; expected one of go-semconv, go, jvm")
+        .contains("views.unmatched: invalid value \"maybe\"");
+    err.reset();
+
+    Path noMatch = Files.writeString(dir.resolve("nomatch.yaml"), "views: {files: [none/*.yaml], builtin: []}\n");
+    assertThat(run("", "--config", noMatch.toString(), "a.b")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("none/*.yaml: no view file matches");
+    err.reset();
+
+    Files.writeString(dir.resolve("views/broken.yaml"), "views: [{match: /a:bytes, name: a, scale: -1}]\n");
+    assertThat(run("", "--config", config.toString(), "a.b")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(dir.resolve("views/broken.yaml") + ":1: view 0, field \"scale\"");
+  }
+
+  @Test
+  void usage() {
+    assertThat(run("", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: rosetta explain");
+    assertThat(run("", "--bogus")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("rosetta explain: unknown option \"--bogus\"");
+    err.reset();
+    assertThat(run("", "--config")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("rosetta explain: --config needs a file name");
+    err.reset();
+    assertThat(run("", "--config", "missing.yaml", "a")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.yaml: configuration file not found");
+  }
+
+  @Test
+  void namesAfterDoubleDashAreNames() {
+    assertThat(run("", "--config", config.toString(), "--json", "--", "--json")).isZero();
+    assertThat(jsonLines().get(0).get("input").getAsString()).isEqualTo("--json");
+  }
+}
