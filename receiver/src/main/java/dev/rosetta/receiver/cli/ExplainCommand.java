@@ -44,6 +44,8 @@ import java.util.TreeMap;
  *
  * <p>Exit status: 0 when every input parsed; 1 when any was malformed; 2 on a usage error or when
  * the configuration or the views cannot be loaded (the problems go to {@code err}).
+ *
+ * <p>Stateless; each run builds its own view set.
  */
 public final class ExplainCommand {
   /** The usage text. */
@@ -218,7 +220,9 @@ public final class ExplainCommand {
                 + (unmatched == ViewsConfig.Unmatched.DROP ? ", so it is dropped)" : ", so it is kept as it is)"));
         return;
       }
-      out.println("  view:       " + d.viewId().orElseThrow() + " (" + d.source().orElseThrow() + ")");
+      String id = d.viewId().orElseThrow();
+      String source = d.source().orElseThrow().toString();
+      out.println("  view:       " + (id.equals(source) ? source : id + " (" + source + ")"));
       if (d.drop()) {
         out.println("  dropped by this view");
         return;

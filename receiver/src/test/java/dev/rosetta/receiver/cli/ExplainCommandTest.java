@@ -168,7 +168,7 @@ class ExplainCommandTest {
           no view matched (views.unmatched: drop, so it is dropped)
 
         /gc/pauses:seconds
-          view:       SOURCE#1 (SOURCE#1)
+          view:       SOURCE#1
           dropped by this view
 
         /x

@@ -46,17 +46,12 @@ public final class JvmPath implements MetricName {
   private final String text;
   private final ObjectName objectName;
   private final List<String> segments;
-  private final String canonical;
+  private String canonical; // computed on first use; a racy but safe cache
 
   private JvmPath(String text, ObjectName objectName, List<String> segments) {
     this.text = text;
     this.objectName = objectName;
     this.segments = segments;
-    StringBuilder sb = new StringBuilder(text.length() + 8).append(objectName.canonicalName());
-    for (String segment : segments) {
-      sb.append('/').append(escapeSegment(segment));
-    }
-    this.canonical = sb.toString();
   }
 
   /** Parses a JVM path; never throws for bad input. */
@@ -179,17 +174,26 @@ public final class JvmPath implements MetricName {
    * (see the class documentation) applies to the sorted form.
    */
   public String canonical() {
-    return canonical;
+    String c = canonical;
+    if (c == null) {
+      StringBuilder sb = new StringBuilder(text.length() + 8).append(objectName.canonicalName());
+      for (String segment : segments) {
+        sb.append('/').append(escapeSegment(segment));
+      }
+      c = sb.toString();
+      canonical = c;
+    }
+    return c;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof JvmPath p && canonical.equals(p.canonical);
+    return o instanceof JvmPath p && canonical().equals(p.canonical());
   }
 
   @Override
   public int hashCode() {
-    return canonical.hashCode();
+    return canonical().hashCode();
   }
 
   @Override

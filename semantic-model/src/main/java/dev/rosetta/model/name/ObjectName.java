@@ -1,6 +1,5 @@
 package dev.rosetta.model.name;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +35,9 @@ public final class ObjectName {
   private final String[] rawValues; // as written, quotes and escapes included
   private final boolean[] wildcards; // value has an unescaped * or ? (patterns only)
   private final boolean propertyListPattern;
-  private final String canonicalName;
+  // computed on first use; a racy but safe cache, as String.hashCode does
+  private String canonicalName;
+  private String canonicalKeys;
 
   private ObjectName(
       String text,
@@ -51,17 +52,6 @@ public final class ObjectName {
     this.rawValues = rawValues;
     this.wildcards = wildcards;
     this.propertyListPattern = propertyListPattern;
-    StringBuilder sb = new StringBuilder(text.length() + 2).append(domain).append(':');
-    for (int i = 0; i < keys.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(keys[i]).append('=').append(rawValues[i]);
-    }
-    if (propertyListPattern) {
-      sb.append(keys.length == 0 ? "*" : ",*");
-    }
-    this.canonicalName = sb.toString();
   }
 
   /**
@@ -144,12 +134,32 @@ public final class ObjectName {
 
   /** The canonical name: domain, {@code :}, key properties sorted by key. */
   public String canonicalName() {
-    return canonicalName;
+    String c = canonicalName;
+    if (c == null) {
+      StringBuilder sb = new StringBuilder(text.length() + 2).append(domain).append(':');
+      for (int i = 0; i < keys.length; i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        sb.append(keys[i]).append('=').append(rawValues[i]);
+      }
+      if (propertyListPattern) {
+        sb.append(keys.length == 0 ? "*" : ",*");
+      }
+      c = sb.toString();
+      canonicalName = c;
+    }
+    return c;
   }
 
   /** The sorted keys joined with {@code ,}: the key set, used to index patterns. */
   public String canonicalKeys() {
-    return String.join(",", keys);
+    String c = canonicalKeys;
+    if (c == null) {
+      c = keys.length == 1 ? keys[0] : String.join(",", keys);
+      canonicalKeys = c;
+    }
+    return c;
   }
 
   /** The name as written. */
@@ -159,12 +169,12 @@ public final class ObjectName {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ObjectName n && canonicalName.equals(n.canonicalName);
+    return o instanceof ObjectName n && canonicalName().equals(n.canonicalName());
   }
 
   @Override
   public int hashCode() {
-    return canonicalName.hashCode();
+    return canonicalName().hashCode();
   }
 
   @Override
@@ -248,9 +258,7 @@ public final class ObjectName {
       }
     }
     String domain = s.substring(0, colon);
-    List<String> keys = new ArrayList<>(4);
-    List<String> values = new ArrayList<>(4);
-    List<Boolean> wild = new ArrayList<>(4);
+    Props props = new Props();
     boolean listPattern = false;
     int end = len;
     int pos = colon + 1;
@@ -260,7 +268,7 @@ public final class ObjectName {
             scan,
             s,
             pos,
-            keys.isEmpty() && !listPattern
+            props.size == 0 && !listPattern
                 ? "no key properties after ':' (expected key=value)"
                 : "missing key=value after ','");
       }
@@ -304,7 +312,7 @@ public final class ObjectName {
       if (key.isEmpty()) {
         return fail(scan, s, pos, "empty key before '='");
       }
-      if (keys.contains(key)) {
+      if (props.contains(key)) {
         return fail(scan, s, keyStart, "duplicate key \"" + key + "\"");
       }
       pos++; // '='
@@ -351,9 +359,7 @@ public final class ObjectName {
           }
           pos++;
         }
-        keys.add(key);
-        values.add(s.substring(valueStart, pos));
-        wild.add(wildcard);
+        props.add(key, s.substring(valueStart, pos), wildcard);
         if (pos == len) {
           break;
         }
@@ -398,9 +404,7 @@ public final class ObjectName {
         }
         pos++;
       }
-      keys.add(key);
-      values.add(s.substring(valueStart, pos));
-      wild.add(wildcard);
+      props.add(key, s.substring(valueStart, pos), wildcard);
       if (pos == len) {
         break;
       }
@@ -411,24 +415,77 @@ public final class ObjectName {
       end = pos; // a '/' that ends the ObjectName
       break;
     }
-    int n = keys.size();
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> keys.get(a).compareTo(keys.get(b)));
-    String[] sortedKeys = new String[n];
-    String[] sortedValues = new String[n];
-    boolean[] sortedWild = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      sortedKeys[i] = keys.get(order[i]);
-      sortedValues[i] = values.get(order[i]);
-      sortedWild[i] = wild.get(order[i]);
-    }
+    props.sort();
     scan.name =
-        new ObjectName(s.substring(0, end), domain, sortedKeys, sortedValues, sortedWild, listPattern);
+        new ObjectName(
+            end == len ? s : s.substring(0, end),
+            domain,
+            props.trimmedKeys(),
+            props.trimmedValues(),
+            props.trimmedWildcards(),
+            listPattern);
     scan.end = end;
     return scan;
+  }
+
+  /** Key properties collected while scanning: parallel arrays, sorted by key at the end. */
+  private static final class Props {
+    String[] keys = new String[4];
+    String[] values = new String[4];
+    boolean[] wild = new boolean[4];
+    int size;
+
+    void add(String key, String value, boolean wildcard) {
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+        wild = Arrays.copyOf(wild, size * 2);
+      }
+      keys[size] = key;
+      values[size] = value;
+      wild[size] = wildcard;
+      size++;
+    }
+
+    boolean contains(String key) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Insertion sort by key: key lists are short. */
+    void sort() {
+      for (int i = 1; i < size; i++) {
+        String k = keys[i];
+        String v = values[i];
+        boolean w = wild[i];
+        int j = i - 1;
+        while (j >= 0 && keys[j].compareTo(k) > 0) {
+          keys[j + 1] = keys[j];
+          values[j + 1] = values[j];
+          wild[j + 1] = wild[j];
+          j--;
+        }
+        keys[j + 1] = k;
+        values[j + 1] = v;
+        wild[j + 1] = w;
+      }
+    }
+
+    String[] trimmedKeys() {
+      return size == keys.length ? keys : Arrays.copyOf(keys, size);
+    }
+
+    String[] trimmedValues() {
+      return size == values.length ? values : Arrays.copyOf(values, size);
+    }
+
+    boolean[] trimmedWildcards() {
+      return size == wild.length ? wild : Arrays.copyOf(wild, size);
+    }
   }
 
   /**

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Views could not be loaded; {@link #errors()} lists every problem found, each naming the file, the
- * view and the field. The message repeats them one per line.
+ * view and the field. The message repeats them one per line. Immutable.
  */
 public final class ViewLoadException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -125,6 +125,7 @@ public final class ViewSet {
     }
     MetricName name = parsed.value();
     Captures captures = new Captures(captureSlots);
+    Captures scratch = null; // for excludes
     int[] a;
     int[] b = NONE;
     int[] c = NONE;
@@ -180,15 +181,24 @@ public final class ViewSet {
       }
       View view = views.get(next);
       captures.clear();
-      if (view.pattern().matches(name, captures) && !excluded(view, name)) {
-        return decision(rawName, name, view, captures);
+      if (view.pattern().matches(name, captures)) {
+        if (view.excludes().isEmpty()) {
+          return decision(rawName, name, view, captures);
+        }
+        if (scratch == null) {
+          scratch = new Captures(captureSlots);
+        }
+        if (!excluded(view, name, scratch)) {
+          return decision(rawName, name, view, captures);
+        }
       }
     }
   }
 
-  private boolean excluded(View view, MetricName name) {
+  private static boolean excluded(View view, MetricName name, Captures scratch) {
     for (NamePattern e : view.excludes()) {
-      if (e.matches(name, new Captures(e.captures().size()))) {
+      scratch.clear();
+      if (e.matches(name, scratch)) {
         return true;
       }
     }
@@ -410,12 +420,16 @@ public final class ViewSet {
 
   /** JVM views by literal domain and exact key set, with the open and wildcard-domain lists. */
   private static final class JvmIndex {
-    private final Map<String, int[]> exact; // domain + '\n' + keys
+    private final Map<String, Map<String, int[]>> exact; // domain -> key set -> views
     private final Map<String, int[]> domainOpen;
     private final Map<String, int[]> anyDomainExact;
     private final int[] any;
 
-    private JvmIndex(Map<String, int[]> exact, Map<String, int[]> domainOpen, Map<String, int[]> anyDomainExact, int[] any) {
+    private JvmIndex(
+        Map<String, Map<String, int[]>> exact,
+        Map<String, int[]> domainOpen,
+        Map<String, int[]> anyDomainExact,
+        int[] any) {
       this.exact = exact;
       this.domainOpen = domainOpen;
       this.anyDomainExact = anyDomainExact;
@@ -423,10 +437,8 @@ public final class ViewSet {
     }
 
     int[] exact(String domain, String keys) {
-      if (exact.isEmpty()) {
-        return NONE;
-      }
-      int[] r = exact.get(domain + '\n' + keys); // '\n' cannot occur in a domain
+      Map<String, int[]> byKeys = exact.get(domain);
+      int[] r = byKeys == null ? null : byKeys.get(keys);
       return r == null ? NONE : r;
     }
 
@@ -445,14 +457,14 @@ public final class ViewSet {
     }
 
     static final class Builder {
-      private final Map<String, List<Integer>> exact = new HashMap<>();
+      private final Map<String, Map<String, List<Integer>>> exact = new HashMap<>();
       private final Map<String, List<Integer>> domainOpen = new HashMap<>();
       private final Map<String, List<Integer>> anyDomainExact = new HashMap<>();
       private final List<Integer> any = new ArrayList<>();
 
       void add(String domain, String keys, int view) {
         if (domain != null && keys != null) {
-          exact.computeIfAbsent(domain + '\n' + keys, k -> new ArrayList<>()).add(view);
+          exact.computeIfAbsent(domain, k -> new HashMap<>()).computeIfAbsent(keys, k -> new ArrayList<>()).add(view);
         } else if (domain != null) {
           domainOpen.computeIfAbsent(domain, k -> new ArrayList<>()).add(view);
         } else if (keys != null) {
@@ -463,7 +475,9 @@ public final class ViewSet {
       }
 
       JvmIndex build() {
-        return new JvmIndex(arrays(exact), arrays(domainOpen), arrays(anyDomainExact), toArray(any));
+        Map<String, Map<String, int[]>> exactArrays = new HashMap<>();
+        exact.forEach((domain, byKeys) -> exactArrays.put(domain, arrays(byKeys)));
+        return new JvmIndex(exactArrays, arrays(domainOpen), arrays(anyDomainExact), toArray(any));
       }
     }
   }
