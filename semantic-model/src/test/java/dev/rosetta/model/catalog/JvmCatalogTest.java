@@ -191,6 +191,9 @@ class JvmCatalogTest {
     assertThat(JVM.decide("java.lang:type=Memory/HeapMemoryUsage/used").drop()).isTrue();
     assertThat(JVM.decide("java.lang:type=Memory/NonHeapMemoryUsage/committed").drop()).isTrue();
     assertThat(JVM.decide("java.lang:type=Memory/HeapMemoryUsage/max").name()).contains("jvm.memory.area.limit");
+    // daemon threads are a part of all threads: never a label value beside the total
+    assertThat(JVM.decide("java.lang:type=Threading/DaemonThreadCount").name())
+        .isNotEqualTo(JVM.decide("java.lang:type=Threading/ThreadCount").name());
   }
 
   @Test

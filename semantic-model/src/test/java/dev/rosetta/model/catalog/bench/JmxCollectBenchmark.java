@@ -59,16 +59,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * The read is dominated by the OperatingSystem MBean (it reads /proc and cgroup files) and varies
  * with the machine's load; the mapping-only figure gives the overhead of (c) over (a) without it.
  *
- * Run (about 90 s):
+ * Run (about 2 min; the MBean server code needs a long warm-up), from the repository root:
  * <pre>
  * mvn -B -q -pl semantic-model -am install -DskipTests
- * mvn -B -q -pl semantic-model exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="-cp %classpath org.openjdk.jmh.Main JmxCollectBenchmark"
+ * mvn -B -q -pl semantic-model -Pbench test-compile exec:exec -Dbench.args=JmxCollectBenchmark
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 @State(Scope.Benchmark)
