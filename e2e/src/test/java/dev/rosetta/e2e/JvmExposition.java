@@ -20,12 +20,6 @@ final class JvmExposition {
       "jvm_buffer_count", "jvm_file_descriptor_count");
 
   /**
-   * Families the built-in {@code jvm} views name themselves with a {@code _count} ending (not from the
-   * conventions): the same lint finding. Reported for renaming; accepted here until then.
-   */
-  static final Set<String> ROSETTA_COUNT_FAMILIES = Set.of("jvm_thread_daemon_count", "jvm_thread_peak_count");
-
-  /**
    * JVM families both JVM peers give, under the same names and labels: the OpenTelemetry SDK's
    * runtime telemetry over OTLP, and a Jolokia read through the built-in {@code jvm} views.
    */
@@ -55,6 +49,6 @@ final class JvmExposition {
   private static boolean accepted(String finding) {
     Matcher count = COUNT_SUFFIX.matcher(finding);
     return count.matches()
-        && (SEMCONV_COUNT_FAMILIES.contains(count.group(1)) || ROSETTA_COUNT_FAMILIES.contains(count.group(1)));
+        && SEMCONV_COUNT_FAMILIES.contains(count.group(1));
   }
 }

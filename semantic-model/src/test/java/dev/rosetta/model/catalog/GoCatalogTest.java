@@ -71,13 +71,25 @@ class GoCatalogTest {
   }
 
   @Test
-  void onlyRollupsAndTheDeprecatedPauseHistogramAreDropped() {
+  void onlyRollupsAreDropped() {
     Set<String> dropped = ROWS.stream().map(GoCatalog.Row::name)
         .filter(n -> GO.decide(n).drop()).collect(Collectors.toCollection(TreeSet::new));
     Set<String> expected = new TreeSet<>(GoSnapshot.ROLLUPS.keySet());
     expected.remove("/sched/goroutines:goroutines"); // not a plain sum of its states: own family
-    expected.add("/gc/pauses:seconds");
     assertThat(dropped).isEqualTo(expected);
+  }
+
+  @Test
+  void gcPausesMapOntoTheSameSeriesAsTheirNewerName() {
+    // Go 1.16-1.21 only has /gc/pauses; Go 1.22+ has both, with identical data
+    ViewDecision old = GO.decide("/gc/pauses:seconds");
+    ViewDecision now = GO.decide("/sched/pauses/total/gc:seconds");
+    assertThat(old.matched()).isTrue();
+    assertThat(old.name()).isEqualTo(now.name());
+    assertThat(old.type()).isEqualTo(now.type());
+    assertThat(old.unit()).isEqualTo(now.unit());
+    assertThat(old.labels()).isEqualTo(now.labels());
+    assertThat(old.buckets()).isEqualTo(now.buckets());
   }
 
   @ParameterizedTest(name = "{0}")

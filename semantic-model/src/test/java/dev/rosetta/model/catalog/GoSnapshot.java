@@ -50,8 +50,19 @@ final class GoSnapshot {
     for (GoCatalog.Row row : rows) {
       out.put(row.name(), metric(row, scalars, random));
     }
+    // aliases carry the very same data as the path they duplicate
+    for (Map.Entry<String, String> a : ALIASES.entrySet()) {
+      Metric of = out.get(a.getValue());
+      if (of != null && out.containsKey(a.getKey())) {
+        out.put(a.getKey(), new Metric(a.getKey(), of.description(), of.unit(), of.type(), of.temporality(),
+            of.points()));
+      }
+    }
     return out;
   }
+
+  /** Paths Go documents as identical to another path: alias -> the path it duplicates. */
+  static final Map<String, String> ALIASES = Map.of("/gc/pauses:seconds", "/sched/pauses/total/gc:seconds");
 
   /** A sub-total that is itself a roll-up (e.g. /cpu/classes/gc/total inside /cpu/classes/total). */
   private static double partialSum(String part, Map<String, Double> scalars) {
