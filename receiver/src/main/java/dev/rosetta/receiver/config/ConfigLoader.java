@@ -1,15 +1,11 @@
 package dev.rosetta.receiver.config;
 
+import dev.rosetta.model.io.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -111,27 +107,9 @@ public final class ConfigLoader {
   private static String read(Path file, String source) throws ConfigException {
     String problem;
     try {
-      if (Files.isDirectory(file)) {
-        problem = "is a directory, not a configuration file";
-      } else if (Files.size(file) > MAX_FILE_BYTES) {
-        problem =
-            "file is too large (" + Files.size(file) + " bytes; at most " + MAX_FILE_BYTES + ")";
-      } else {
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-            .toString();
-      }
-    } catch (NoSuchFileException e) {
-      problem = "configuration file not found";
-    } catch (AccessDeniedException e) {
-      problem = "cannot read configuration file: permission denied";
-    } catch (CharacterCodingException e) {
-      problem = "configuration file is not valid UTF-8 text";
-    } catch (IOException e) {
-      problem = "cannot read configuration file: " + e.getMessage();
+      return TextFiles.readUtf8(file, "configuration file", MAX_FILE_BYTES);
+    } catch (TextFiles.UnreadableException e) {
+      problem = e.getMessage();
     }
     throw new ConfigException(List.of(new ConfigError(source, "", "", problem)));
   }

@@ -1,5 +1,6 @@
 package dev.rosetta.model.view;
 
+import dev.rosetta.model.io.TextFiles;
 import dev.rosetta.model.HistogramPoint;
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
@@ -14,12 +15,6 @@ import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.ObjectName;
 import dev.rosetta.model.name.ParseResult;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,6 +47,8 @@ import java.util.Set;
 public final class ViewSet {
   /** Default number of distinct names whose decisions are remembered. */
   public static final int DEFAULT_MEMO_CAPACITY = 100_000;
+  /** The largest view file read. */
+  static final long MAX_VIEW_FILE_BYTES = 16L << 20;
 
   private static final int[] NONE = new int[0];
 
@@ -603,22 +600,9 @@ public final class ViewSet {
     private static String read(Path file, String name, List<ViewLoadError> errors) {
       String problem;
       try {
-        if (Files.isDirectory(file)) {
-          problem = "is a directory, not a view file";
-        } else {
-          return StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-              .toString();
-        }
-      } catch (NoSuchFileException e) {
-        problem = "view file not found";
-      } catch (CharacterCodingException e) {
-        problem = "view file is not valid UTF-8 text";
-      } catch (IOException e) {
-        problem = "cannot read view file: " + e;
+        return TextFiles.readUtf8(file, "view file", MAX_VIEW_FILE_BYTES);
+      } catch (TextFiles.UnreadableException e) {
+        problem = e.getMessage();
       }
       errors.add(new ViewLoadError(name, 0, -1, "", "", problem));
       return null;
