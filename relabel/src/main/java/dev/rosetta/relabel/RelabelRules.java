@@ -314,14 +314,26 @@ public final class RelabelRules {
     }
   }
 
-  private record Replace(
-      String[] sources,
-      String separator,
-      AnchoredRegex regex,
-      ExpandTemplate target,
-      ExpandTemplate replacement,
-      NameValidation validation)
-      implements Rule {
+  private static final class Replace implements Rule {
+    private final String[] sources;
+    private final String separator;
+    private final AnchoredRegex regex;
+    private final ExpandTemplate target;
+    private final ExpandTemplate replacement;
+    private final NameValidation validation;
+    /** For a constant target: joined source value -> expanded replacement, or NONE (no match). */
+    private final StringMemo memo = new StringMemo();
+
+    Replace(String[] sources, String separator, AnchoredRegex regex, ExpandTemplate target,
+        ExpandTemplate replacement, NameValidation validation) {
+      this.sources = sources;
+      this.separator = separator;
+      this.regex = regex;
+      this.target = target;
+      this.replacement = replacement;
+      this.validation = validation;
+    }
+
     @Override
     public boolean apply(WorkingLabels w) {
       String val = joined(w, sources, separator);
@@ -332,12 +344,23 @@ public final class RelabelRules {
         }
         return true;
       }
+      if (!target.hasReferences()) {
+        String out = memo.get(val);
+        if (out == null) {
+          int[] m = regex.match(val);
+          out = memo.put(val, m == null ? StringMemo.NONE : replacement.expand(val, m));
+        }
+        if (out != StringMemo.NONE) {
+          w.set(target.constant(), out); // empty removes
+        }
+        return true;
+      }
       int[] m = regex.match(val);
       if (m == null) {
         return true;
       }
-      String name = target.hasReferences() ? target.expand(val, m) : target.constant();
-      if (target.hasReferences() && !validation.isValidLabelName(name)) {
+      String name = target.expand(val, m);
+      if (!validation.isValidLabelName(name)) {
         return true;
       }
       w.set(name, replacement.expand(val, m)); // empty removes
@@ -429,32 +452,52 @@ public final class RelabelRules {
     }
   }
 
-  private record LabelMap(
-      AnchoredRegex regex, ExpandTemplate replacement, NameValidation validation)
-      implements Rule {
+  private static final class LabelMap implements Rule {
+    private final AnchoredRegex regex;
+    private final ExpandTemplate replacement;
+    private final NameValidation validation;
+    /** Label name -> the name it maps to, or NONE (no match, or not a valid name). */
+    private final StringMemo memo = new StringMemo();
+    /** Pending writes of one call (name, value, name, value...), reused by each thread. */
+    private static final ThreadLocal<String[]> SCRATCH = ThreadLocal.withInitial(() -> new String[64]);
+
+    LabelMap(AnchoredRegex regex, ExpandTemplate replacement, NameValidation validation) {
+      this.regex = regex;
+      this.replacement = replacement;
+      this.validation = validation;
+    }
+
+    private String mapped(String name) {
+      String to = memo.get(name);
+      if (to == null) {
+        String r = regex.replaceAll(name, replacement);
+        to = memo.put(name, r == null || !validation.isValidLabelName(r) ? StringMemo.NONE : r);
+      }
+      return to;
+    }
+
     @Override
     public boolean apply(WorkingLabels w) {
       // decide on the set as it stands, then write: writes must not feed later matches
-      String[] writes = null;
-      int count = 0;
       int n = w.size();
+      String[] writes = SCRATCH.get();
+      if (writes.length < 2 * n) {
+        writes = new String[2 * n];
+        SCRATCH.set(writes);
+      }
+      int count = 0;
       for (int i = 0; i < n; i++) {
-        String name = w.name(i);
-        String to = regex.replaceAll(name, replacement);
-        if (to == null) {
+        String to = mapped(w.name(i));
+        if (to == StringMemo.NONE) {
           continue;
-        }
-        if (!validation.isValidLabelName(to)) {
-          continue;
-        }
-        if (writes == null) {
-          writes = new String[2 * (n - i)];
         }
         writes[count++] = to;
         writes[count++] = w.value(i);
       }
       for (int k = 0; k < count; k += 2) {
         w.set(writes[k], writes[k + 1]);
+        writes[k] = null;
+        writes[k + 1] = null;
       }
       return true;
     }

@@ -159,7 +159,10 @@ final class WorkingLabels {
     if (names == null || sameAsInput()) {
       return input;
     }
-    return Labels.ofSorted(names, values, size);
+    // the working arrays are this call's own: hand them over, trimmed, without another copy
+    return Labels.adoptSorted(
+        names.length == size ? names : Arrays.copyOf(names, size),
+        values.length == size ? values : Arrays.copyOf(values, size));
   }
 
   private boolean sameAsInput() {

@@ -65,8 +65,24 @@ public final class Labels implements Comparable<Labels> {
     if (size == 0) {
       return EMPTY;
     }
-    String[] n = Arrays.copyOf(names, size);
-    String[] v = Arrays.copyOf(values, size);
+    return adoptSorted(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
+  }
+
+  /**
+   * Labels over these very arrays (no copy): names strictly increasing, one value each. The caller
+   * hands the arrays over and must not touch them afterwards. For code that builds label sets in
+   * sorted arrays of its own, on hot paths.
+   *
+   * @throws IllegalArgumentException when the names are not strictly increasing or lengths differ
+   */
+  public static Labels adoptSorted(String[] n, String[] v) {
+    if (n.length != v.length) {
+      throw new IllegalArgumentException(n.length + " names but " + v.length + " values");
+    }
+    int size = n.length;
+    if (size == 0) {
+      return EMPTY;
+    }
     for (int i = 0; i < size; i++) {
       Objects.requireNonNull(n[i], "name");
       Objects.requireNonNull(v[i], "value");
