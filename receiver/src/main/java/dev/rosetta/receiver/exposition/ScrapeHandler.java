@@ -2,14 +2,11 @@ package dev.rosetta.receiver.exposition;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
-import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
@@ -35,7 +32,7 @@ public final class ScrapeHandler {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     try {
       OutputStream out = gzip ? new GZIPOutputStream(bytes, 1 << 16) : bytes;
-      try (Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
+      try (Writer w = new Utf8Writer(out)) {
         var samples = names.isEmpty() ? registry.metricFamilySamples() : registry.filteredMetricFamilySamples(names);
         TextFormat.writeFormat(contentType, w, samples);
       }
