@@ -4,15 +4,10 @@ import dev.rosetta.model.name.JvmPath;
 import dev.rosetta.model.view.BuiltinViews;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -23,34 +18,11 @@ import javax.management.openmbean.CompositeData;
 
 /** Benchmark inputs: the Go catalog names, the platform MBean attribute names, and the views. */
 final class BenchNames {
-  /** The shared catalog, read when present; the test resource copy otherwise. */
-  static final Path GO_CATALOG = Path.of("/work/shared/catalog/go-runtime-metrics.tsv");
-
   private BenchNames() {}
 
-  /** Every Go runtime/metrics name of Go 1.16 to 1.26. */
-  static List<String> goNames() throws IOException {
-    try (Reader reader = goCatalog(); BufferedReader r = new BufferedReader(reader)) {
-      List<String> names = new ArrayList<>();
-      r.readLine(); // header
-      for (String line; (line = r.readLine()) != null; ) {
-        if (!line.isBlank()) {
-          names.add(line.substring(0, line.indexOf('\t')));
-        }
-      }
-      return names;
-    }
-  }
-
-  private static Reader goCatalog() throws IOException {
-    if (Files.isReadable(GO_CATALOG)) {
-      return Files.newBufferedReader(GO_CATALOG, StandardCharsets.UTF_8);
-    }
-    InputStream in = BenchNames.class.getResourceAsStream("/go-runtime-metrics.tsv");
-    if (in == null) {
-      throw new IOException("no Go catalog: neither " + GO_CATALOG + " nor the test resource");
-    }
-    return new InputStreamReader(in, StandardCharsets.UTF_8);
+  /** Every Go runtime/metrics name of Go 1.16 to 1.26, from the catalog bundled in the model. */
+  static List<String> goNames() {
+    return new ArrayList<>(new TreeSet<>(dev.rosetta.model.name.GoCatalog.all().keySet()));
   }
 
   /**
