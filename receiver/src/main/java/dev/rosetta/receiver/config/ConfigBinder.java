@@ -41,15 +41,127 @@ final class ConfigBinder {
 
   /** The whole document; finishes {@code root}. */
   RosettaConfig bind(ConfigNode root, String source) {
+    // Extensions first: components refer to them by id (auth, storage).
+    Map<ComponentId, ExtensionConfig> declared = extensionsSection(root);
+    ServiceConfig service = root.section("service", n -> service(n, declared));
     ReceiversConfig receivers = root.section("receivers", this::receivers);
+    ProcessorsConfig processors = new ProcessorsConfig(processorsSection(root));
     ExportersConfig exporters = root.section("exporters", this::exporters);
-    ServiceConfig service = root.section("service", this::service);
+    if (root.has("connectors")) {
+      root.optional("connectors", raw -> raw); // known, so not also reported as unknown
+      root.error("connectors", "Rosetta has no connectors: it runs one metrics pipeline; remove \"connectors\"");
+    }
     RelabelSettings relabel = root.section("relabel", n -> relabel(n, source));
     LimitsConfig limits = root.section("limits", this::limits);
     Path base = baseDirectory(source);
     ViewsConfig views = root.section("views", n -> views(n, base));
     root.finish();
-    return new RosettaConfig(source, receivers, exporters, service, relabel, limits, views);
+    return new RosettaConfig(source, receivers, exporters, service, relabel, limits, views, extensions,
+        processors);
+  }
+
+  // ---- extensions and processors -----------------------------------------------------------
+
+  /** The extensions in force once {@code service} is bound; references are checked against it. */
+  private ExtensionsConfig extensions = ExtensionsConfig.none();
+
+  /** The extension types Rosetta knows, for the "unknown type" message. */
+  static final List<String> EXTENSION_TYPES = List.of();
+
+  private Map<ComponentId, ExtensionConfig> extensionsSection(ConfigNode root) {
+    Map<ComponentId, ExtensionConfig> declared = new java.util.LinkedHashMap<>();
+    root.section("extensions", n -> n.eachSection((key, node) -> {
+      ComponentId id = componentId(n, key);
+      if (id == null) {
+        return null;
+      }
+      ExtensionConfig c = extension(id, node);
+      if (c != null) {
+        declared.put(id, c);
+      }
+      return c;
+    }));
+    return declared;
+  }
+
+  /** One extension by its type; null (after reporting) for an unknown type. */
+  private ExtensionConfig extension(ComponentId id, ConfigNode n) {
+    switch (id.type()) {
+      default -> {
+        n.error(unknownType("extension", id, EXTENSION_TYPES));
+        return null;
+      }
+    }
+  }
+
+  /** The processor types Rosetta knows, for the "unknown type" message. */
+  static final List<String> PROCESSOR_TYPES = List.of();
+
+  private Map<ComponentId, ProcessorConfig> processorsSection(ConfigNode root) {
+    Map<ComponentId, ProcessorConfig> declared = new java.util.LinkedHashMap<>();
+    root.section("processors", n -> n.eachSection((key, node) -> {
+      ComponentId id = componentId(n, key);
+      if (id == null) {
+        return null;
+      }
+      ProcessorConfig c = processor(id, node);
+      if (c != null) {
+        declared.put(id, c);
+      }
+      return c;
+    }));
+    return declared;
+  }
+
+  /** One processor by its type; null (after reporting) for an unknown type. */
+  private ProcessorConfig processor(ComponentId id, ConfigNode n) {
+    switch (id.type()) {
+      default -> {
+        n.error(unknownType("processor", id, PROCESSOR_TYPES));
+        return null;
+      }
+    }
+  }
+
+  private static String unknownType(String kind, ComponentId id, List<String> known) {
+    return "unknown " + kind + " type \"" + id.type() + "\"" + (known.isEmpty()
+        ? "; Rosetta has no " + kind + "s of its own here"
+        : "; supported: " + String.join(", ", known));
+  }
+
+  private static ComponentId componentId(ConfigNode parent, String key) {
+    try {
+      return ComponentId.parse(key);
+    } catch (IllegalArgumentException e) {
+      parent.error(key, e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Reads a reference to an extension ({@code authenticator: bearertokenauth}) under {@code key}:
+   * it must be declared under {@code extensions}, listed in {@code service.extensions} and of type
+   * {@code kind} ({@code what} names the kind in messages: "an authenticator").
+   */
+  <T extends ExtensionConfig> Optional<T> extensionRef(ConfigNode n, String key, Class<T> kind, String what) {
+    Optional<ComponentId> ref = n.optional(key, ComponentId.parser());
+    if (ref.isEmpty()) {
+      return Optional.empty();
+    }
+    ComponentId id = ref.get();
+    if (!extensions.declared().containsKey(id)) {
+      n.error(key, "extension \"" + id + "\" is not declared under \"extensions\"");
+      return Optional.empty();
+    }
+    if (!extensions.enabled().contains(id)) {
+      n.error(key, "extension \"" + id + "\" is declared but not enabled: add it to service.extensions");
+      return Optional.empty();
+    }
+    Optional<T> c = extensions.enabled(id, kind);
+    if (c.isEmpty()) {
+      n.error(key, "extension \"" + id + "\" is not " + what);
+    }
+    return c;
   }
 
   // ---- relabel and limits ------------------------------------------------------------------
@@ -258,7 +370,21 @@ final class ConfigBinder {
 
   // ---- service -----------------------------------------------------------------------------
 
-  private ServiceConfig service(ConfigNode n) {
+  private ServiceConfig service(ConfigNode n, Map<ComponentId, ExtensionConfig> declared) {
+    List<ComponentId> enabled = n.list("extensions", ComponentId.parser());
+    List<ComponentId> inForce = new java.util.ArrayList<>();
+    for (int i = 0; i < enabled.size(); i++) {
+      ComponentId id = enabled.get(i);
+      if (!declared.containsKey(id)) {
+        n.error("extensions", "[" + i + "]", id.toString(),
+            "extension \"" + id + "\" is not declared under \"extensions\"");
+      } else if (inForce.contains(id)) {
+        n.error("extensions", "[" + i + "]", id.toString(), "extension \"" + id + "\" is listed twice");
+      } else {
+        inForce.add(id);
+      }
+    }
+    extensions = new ExtensionsConfig(declared, inForce);
     LogLevel level =
         n.section("telemetry", t -> t.section("logs", l -> l.enumValue("level", LogLevel.INFO)));
     return new ServiceConfig(

@@ -316,6 +316,25 @@ public final class ConfigNode {
     return List.copyOf(result);
   }
 
+  /**
+   * Binds every key of this map as a section of its own, the key being a free-form name (component
+   * ids under {@code extensions:}, {@code processors:}): {@code binder} gets the key and its node.
+   * Keys stay in file order; a key whose value is not a map is reported and bound as an empty map.
+   */
+  public <T> Map<String, T> eachSection(java.util.function.BiFunction<String, ConfigNode, T> binder) {
+    Map<String, T> result = new LinkedHashMap<>();
+    for (String key : List.copyOf(entries.keySet())) {
+      Object raw = take(key);
+      ConfigNode node = child(pathOf(key), raw);
+      T value = binder.apply(key, node);
+      node.finish();
+      if (value != null) {
+        result.put(key, value);
+      }
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
   // ---- problems found by binders -----------------------------------------------------------
 
   /**

@@ -14,8 +14,12 @@ public record RosettaConfig(
     ServiceConfig service,
     RelabelSettings relabel,
     LimitsConfig limits,
-    ViewsConfig views) {
+    ViewsConfig views,
+    ExtensionsConfig extensions,
+    ProcessorsConfig processors) {
   public RosettaConfig {
+    Objects.requireNonNull(extensions, "extensions");
+    Objects.requireNonNull(processors, "processors");
     Objects.requireNonNull(relabel, "relabel");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(source, "source");
@@ -29,6 +33,6 @@ public record RosettaConfig(
   public RosettaConfig(
       String source, ReceiversConfig receivers, ExportersConfig exporters, ServiceConfig service) {
     this(source, receivers, exporters, service, RelabelSettings.none(), LimitsConfig.defaults(),
-        ViewsConfig.defaults());
+        ViewsConfig.defaults(), ExtensionsConfig.none(), ProcessorsConfig.none());
   }
 }

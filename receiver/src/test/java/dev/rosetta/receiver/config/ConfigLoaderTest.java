@@ -75,7 +75,9 @@ class ConfigLoaderTest {
             ServiceConfig.defaults(),
             RelabelSettings.none(),
             LimitsConfig.defaults(),
-            ViewsConfig.defaults());
+            ViewsConfig.defaults(),
+            ExtensionsConfig.none(),
+            ProcessorsConfig.none());
     assertThat(parse("")).isEqualTo(expected);
     assertThat(parse("# only a comment\n")).isEqualTo(expected);
     assertThat(parse("---\n")).isEqualTo(expected);

@@ -49,10 +49,10 @@ class ConfigValidationTest {
             "unknown key \"exporter\" (did you mean \"exporters\"?)"),
         c(
             "unknown top-level key, no suggestion",
-            "processors: {batch: {}}",
-            "processors",
-            "{batch: {}}",
-            "unknown key \"processors\"; valid keys here: receivers, exporters, service"),
+            "pipelines: {metrics: {}}",
+            "pipelines",
+            "{metrics: {}}",
+            "unknown key \"pipelines\"; valid keys here: extensions, service, receivers, processors, exporters"),
         c(
             "unknown key in a protocol",
             "receivers: {otlp: {protocols: {grpc: {endpont: ':1'}}}}",
