@@ -19,9 +19,11 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The semantic views as a pipeline stage: every raw metric goes through {@link ViewSet#apply};
- * mapped metrics that land in the same family (same name, type and unit) within a scope are merged
- * into one; a {@code drop} view removes the metric; a metric no view matches passes through under
+ * The semantic views as a pipeline stage: the raw metrics of each scope go through {@link
+ * ViewSet#applyAll} together (so that a name of another Go instrumentation recognised as a path can
+ * take the other part of a MemStats composite from the same scope); mapped metrics that land in the
+ * same family (same name, type and unit) within a scope are merged into one, one point per series
+ * (duplicates counted); a {@code drop} view removes the metric; a metric no view matches passes through under
  * its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
  * {@code views.unmatched} says. Every outcome is counted by points.
  *
