@@ -341,14 +341,18 @@ public final class ViewSet {
             }
           }
           if (other == null) {
-            results.add(invalid(d, m.points().size(), r.input() + " is " + r.path() + " only together with "
-                + r.minus().get() + " (it is " + r.path() + " plus that), which is not in the same batch"));
+            results.add(invalid(d, m.points().size(), r.input() + " gives " + r.path() + " only as a difference: "
+                + r.input() + " - " + r.minus().get() + ", and " + r.minus().get() + " is not in the same batch"));
             continue;
           }
           points = minus(points, other.points());
           if (points.size() < m.points().size()) {
             problem = "no point of " + r.minus().get() + " with the same labels";
           }
+        }
+        if (problem != null && points.isEmpty()) {
+          results.add(invalid(d, m.points().size(), problem));
+          continue;
         }
         input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points);
         ViewResult result = applyDecision(d, input, siblings.apply(m));
@@ -357,8 +361,6 @@ public final class ViewSet {
           String why = lost + " point(s): " + problem;
           result = new ViewResult(result.status(), d, result.metric(), result.droppedPoints() + lost,
               Optional.of(result.problem().orElse(why)));
-        } else if (problem != null && points.isEmpty()) {
-          result = invalid(d, m.points().size(), problem);
         }
         results.add(result);
       } else {
