@@ -262,6 +262,8 @@ func TestNeitherGoroutinesNorMemoryGrow(t *testing.T) {
 	early := heap()
 	waitFor(t, "1000 posts", func() bool { return s.Stats().Posts >= 1000 })
 	late := heap()
+	t.Logf("goroutines %d after 100 posts, %d after 1000; heap %d bytes after 100 posts, %d after 1000",
+		goroutines, runtime.NumGoroutine(), early, late)
 	if g := runtime.NumGoroutine(); g > goroutines+2 {
 		t.Fatalf("goroutines grew from %d to %d over 900 posts", goroutines, g)
 	}
@@ -281,6 +283,7 @@ func TestReadingASnapshotAllocatesNothingOnceWarm(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		buf = r.AppendJSON(buf[:0], now)
 	})
+	t.Logf("%v allocations per snapshot of %d metrics (%d bytes)", allocs, len(r.samples), len(buf))
 	if allocs > 0 {
 		t.Fatalf("%v allocations per snapshot", allocs)
 	}
