@@ -43,6 +43,15 @@ public final class GoNameRecognizer {
   private static final Pattern GODEBUG_NAME =
       Pattern.compile("go_godebug_non_default_behavior_([a-z0-9]+)(_events(_total)?)?");
 
+  /**
+   * Forms not recognised because Rosetta's own exposition uses the name for another family: a
+   * Collector that scrapes Rosetta must get Rosetta's families back, not client_golang's. {@code
+   * go_gc_cycles_total} is Rosetta's {@code go.gc.cycles {go.gc.trigger}} and would otherwise be
+   * {@code /gc/cycles/total:gc-cycles} with {@code _total} and the unit trimmed (a form client_golang's
+   * text, which declares no units, never takes).
+   */
+  private static final java.util.Set<String> ROSETTA_NAMES = java.util.Set.of("go_gc_cycles_total");
+
   /** A recognition and what the metric must look like for it. */
   private record Candidate(Recognition recognition, boolean counter) {}
 
@@ -137,7 +146,8 @@ public final class GoNameRecognizer {
         add(m, rule(untotalled, e.name(), "_total trimmed", histogram), counter);
       }
       String unit = "_" + ClientGolangNames.unitWords(e.name().substring(e.name().indexOf(':') + 1));
-      if (untotalled.endsWith(unit) && untotalled.length() > unit.length() + 3) {
+      if (untotalled.endsWith(unit) && untotalled.length() > unit.length() + 3
+          && !ROSETTA_NAMES.contains(untotalled.substring(0, untotalled.length() - unit.length()))) {
         add(m, rule(untotalled.substring(0, untotalled.length() - unit.length()), e.name(), "unit trimmed", histogram),
             counter);
       }
