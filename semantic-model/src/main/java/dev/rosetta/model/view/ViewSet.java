@@ -499,7 +499,7 @@ public final class ViewSet {
       if (buckets.isPresent()) {
         q = buckets.get().apply(h, scale);
       } else if (scale != 1) {
-        double[] bounds = h.bounds();
+        double[] bounds = h.bounds().clone(); // the raw point may be shared: never scale it in place
         for (int i = 0; i < bounds.length; i++) {
           bounds[i] *= scale;
         }
