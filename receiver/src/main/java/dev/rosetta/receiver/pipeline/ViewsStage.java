@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  * {@code views.unmatched} says. Every outcome is counted by points.
  *
  * <p>A metric named by a Go runtime path is first normalized ({@link GoHistograms#normalize}): its
- * unit is the one the path states, and a histogram without a sum gets the midpoint estimate, so a
+ * unit is the one the path states, and a histogram without a sum gets one: exact for the size
+ * histograms when the same resource's batch has their totals, the midpoint estimate otherwise; so a
  * Go snapshot maps the same whether it came natively or over OTLP.
  *
  * <p>Sibling MBean attributes for JVM views come from the point's {@code __attr_<attribute>} labels
@@ -69,11 +70,12 @@ public final class ViewsStage implements MetricStage {
     long unmatchedDropped = 0;
     List<ResourceMetrics> resources = new ArrayList<>(batch.resources().size());
     for (ResourceMetrics rm : batch.resources()) {
+      Map<String, Map<Labels, Double>> exactSums = GoHistograms.exactSums(rm);
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
         Map<FamilyKey, Metric> out = new LinkedHashMap<>();
         for (Metric raw : sm.metrics()) {
-          Metric m = GoHistograms.normalize(raw);
+          Metric m = GoHistograms.normalize(raw, exactSums);
           ViewResult r = views.apply(m, siblings(m));
           int n = m.points().size();
           switch (r.status()) {
