@@ -181,11 +181,20 @@ public final class ExplainCommand {
         }
         first = false;
         text(d);
+        Optional<ViewDecision> ov = d.malformed() ? Optional.empty() : overlay(name);
+        if (ov.isPresent()) {
+          out.println("  and, from the overlay set " + ov.get().source().orElseThrow() + ":");
+          text(ov.get());
+        }
       }
       out.flush();
     }
 
     private JsonObject json(ViewDecision d) {
+      return json(d, true);
+    }
+
+    private JsonObject json(ViewDecision d, boolean top) {
       JsonObject o = new JsonObject();
       o.addProperty("input", d.input());
       if (d.malformed()) {
@@ -203,8 +212,20 @@ public final class ExplainCommand {
       o.add("labels", labels);
       Prom prom = prometheusName(d);
       add(o, "prometheus_name", prom.name);
+      if (!d.operands().isEmpty()) {
+        o.addProperty("value", derivation(d));
+      }
+      d.reduce().ifPresent(r -> o.addProperty("value", "the input's " + r.word()));
       Optional<String> problem = d.problem().or(() -> prom.problem);
       problem.ifPresent(p -> o.addProperty("problem", p));
+      if (!top) {
+        return o;
+      }
+      overlay(d.input()).ifPresent(ov -> {
+        JsonObject extra = json(ov, false);
+        extra.remove("input");
+        o.add("overlay", extra);
+      });
       return o;
     }
 
@@ -245,9 +266,24 @@ public final class ExplainCommand {
       Prom prom = prometheusName(d);
       out.println("  prometheus: " + prom.name.orElse("(none: " + prom.problem.orElse("") + ")")
           + (d.type().isEmpty() ? " (as a gauge; the type comes from the input)" : ""));
+      if (!d.operands().isEmpty()) {
+        out.println("  value:      " + derivation(d) + " (from the same resource and batch)");
+      }
+      d.reduce().ifPresent(r -> out.println("  value:      the input's " + r.word()));
       if (!d.help().isEmpty()) {
         out.println("  help:       " + d.help());
       }
+    }
+
+    /** What an overlay set makes of the name in addition, when one is on and matches. */
+    private Optional<ViewDecision> overlay(String name) {
+      return views.overlay().map(o -> o.decide(name)).filter(o -> o.matched() && !o.drop());
+    }
+
+    private static String derivation(ViewDecision d) {
+      StringBuilder sb = new StringBuilder("the value");
+      d.operands().forEach(o -> sb.append(o.sign() > 0 ? " + " : " - ").append(o.name()));
+      return sb.toString();
     }
 
     /** Capture and constant labels, then attribute labels as {attribute:Name}, sorted by name. */

@@ -6,16 +6,22 @@ import dev.rosetta.model.MetricBatch;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
+import dev.rosetta.model.NumberPoint;
+import dev.rosetta.model.name.MetricName;
+import dev.rosetta.model.name.ParseResult;
+import dev.rosetta.model.view.BatchValues;
 import dev.rosetta.model.view.SiblingAttributes;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.nativeformat.JolokiaDecoder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.logging.Logger;
 
 /**
@@ -31,7 +37,10 @@ import java.util.logging.Logger;
  * Go snapshot maps the same whether it came natively or over OTLP.
  *
  * <p>Sibling MBean attributes for JVM views come from the point's {@code __attr_<attribute>} labels
- * (a Jolokia body brings them). Thread-safe; the view set memoizes decisions per name.
+ * (a Jolokia body brings them); the values a view derives from come from the raw metrics of the
+ * same resource in the same batch. An overlay set ({@link ViewSet#overlay()}) maps every metric a
+ * second time: what it makes joins the output, beside what the main views made. Thread-safe; the
+ * view set memoizes decisions per name.
  */
 public final class ViewsStage implements MetricStage {
   private static final Logger LOG = Logger.getLogger(ViewsStage.class.getName());
@@ -42,7 +51,10 @@ public final class ViewsStage implements MetricStage {
   /** Receives point counts per outcome. */
   @FunctionalInterface
   public interface Counter {
-    /** {@code outcome}: mapped, dropped, invalid, unmatched_passthrough, unmatched_dropped. */
+    /**
+     * {@code outcome}: mapped, dropped, invalid, unmatched_passthrough, unmatched_dropped, omitted
+     * (a value the view declares undefined), overlay (points an overlay set made in addition).
+     */
     void count(String outcome, long points);
   }
 
@@ -68,16 +80,32 @@ public final class ViewsStage implements MetricStage {
     long invalid = 0;
     long passed = 0;
     long unmatchedDropped = 0;
+    long omitted = 0;
+    long overlaid = 0;
+    ViewSet overlay = views.overlay().orElse(null);
     List<ResourceMetrics> resources = new ArrayList<>(batch.resources().size());
     for (ResourceMetrics rm : batch.resources()) {
       Map<String, Map<Labels, Double>> exactSums = GoHistograms.exactSums(rm);
+      ResourceValues values = new ResourceValues(rm);
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
         Map<FamilyKey, Metric> out = new LinkedHashMap<>();
         for (Metric raw : sm.metrics()) {
           Metric m = GoHistograms.normalize(raw, exactSums);
-          ViewResult r = views.apply(m, siblings(m));
+          SiblingAttributes siblings = siblings(m);
+          ViewResult r = views.apply(m, siblings, values);
           int n = m.points().size();
+          omitted += r.omittedPoints();
+          if (overlay != null) {
+            ViewResult o = overlay.apply(m, siblings, values);
+            if (o.status() == ViewResult.Status.MAPPED) {
+              Metric sem = o.metric().orElseThrow();
+              merge(out, sem);
+              overlaid += sem.points().size();
+            } else if (o.status() == ViewResult.Status.INVALID) {
+              logOnce(o);
+            }
+          }
           switch (r.status()) {
             case MAPPED -> {
               Metric sem = r.metric().orElseThrow();
@@ -89,6 +117,9 @@ public final class ViewsStage implements MetricStage {
               }
             }
             case DROPPED -> dropped += n;
+            case OMITTED -> {
+              // counted through omittedPoints above
+            }
             case INVALID -> {
               invalid += n;
               logOnce(r);
@@ -116,7 +147,53 @@ public final class ViewsStage implements MetricStage {
     count("invalid", invalid);
     count("unmatched_passthrough", passed);
     count("unmatched_dropped", unmatchedDropped);
+    count("omitted", omitted);
+    count("overlay", overlaid);
     return new MetricBatch(resources);
+  }
+
+  /**
+   * The number values of one resource's raw metrics, by canonical raw name, for views that derive
+   * their value; built on the first lookup, so batches without such views pay nothing.
+   */
+  private static final class ResourceValues implements BatchValues {
+    private final ResourceMetrics resource;
+    private Map<String, List<NumberPoint>> byName;
+
+    ResourceValues(ResourceMetrics resource) {
+      this.resource = resource;
+    }
+
+    @Override
+    public OptionalDouble value(String canonicalName, Labels labels) {
+      if (byName == null) {
+        byName = new HashMap<>();
+        for (ScopeMetrics sm : resource.scopes()) {
+          for (Metric m : sm.metrics()) {
+            ParseResult<MetricName> parsed = MetricName.parse(m.name());
+            if (!parsed.isOk()) {
+              continue;
+            }
+            for (Point p : m.points()) {
+              if (p instanceof NumberPoint np) {
+                byName.computeIfAbsent(ViewSet.canonical(parsed.value()), k -> new ArrayList<>(1)).add(np);
+              }
+            }
+          }
+        }
+      }
+      List<NumberPoint> points = byName.get(canonicalName);
+      if (points == null) {
+        return OptionalDouble.empty();
+      }
+      for (NumberPoint p : points) {
+        if (p.labels().equals(labels)) {
+          return OptionalDouble.of(p.value());
+        }
+      }
+      // one point under other labels (a single-attribute read carries no sibling labels): the same series
+      return points.size() == 1 ? OptionalDouble.of(points.get(0).value()) : OptionalDouble.empty();
+    }
   }
 
   private void count(String outcome, long n) {

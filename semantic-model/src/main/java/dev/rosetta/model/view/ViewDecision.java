@@ -4,6 +4,7 @@ import dev.rosetta.model.Labels;
 import dev.rosetta.model.MetricType;
 import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.NameError;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,6 +50,7 @@ public final class ViewDecision {
   private final Optional<String> unit;
   private final Labels labels;
   private final String problem;
+  private final List<Operand> operands;
 
   private ViewDecision(
       Kind kind,
@@ -60,7 +62,8 @@ public final class ViewDecision {
       Optional<MetricType> type,
       Optional<String> unit,
       Labels labels,
-      String problem) {
+      String problem,
+      List<Operand> operands) {
     this.kind = kind;
     this.input = input;
     this.metricName = metricName;
@@ -71,32 +74,34 @@ public final class ViewDecision {
     this.unit = unit;
     this.labels = labels;
     this.problem = problem;
+    this.operands = operands;
   }
 
   static ViewDecision malformed(String input, NameError error) {
     return new ViewDecision(
-        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null, List.of());
   }
 
   static ViewDecision unmatched(String input, MetricName metricName) {
     return new ViewDecision(
-        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null, List.of());
   }
 
   static ViewDecision dropped(String input, MetricName metricName, View view) {
     return new ViewDecision(
-        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null, List.of());
   }
 
   static ViewDecision invalid(String input, MetricName metricName, View view, String problem) {
     return new ViewDecision(
-        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem);
+        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem, List.of());
   }
 
   static ViewDecision matched(
-      String input, MetricName metricName, View view, String name, Optional<String> unit, Labels labels) {
+      String input, MetricName metricName, View view, String name, Optional<String> unit, Labels labels,
+      List<Operand> operands) {
     return new ViewDecision(
-        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null);
+        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null, List.copyOf(operands));
   }
 
   public Kind kind() {
@@ -184,6 +189,24 @@ public final class ViewDecision {
   /** The histogram re-bucketing; empty when none (and unless {@link Kind#MATCHED}). */
   public Optional<BucketLayout> buckets() {
     return kind == Kind.MATCHED ? view.buckets() : Optional.empty();
+  }
+
+  /**
+   * The raw metrics whose values, from the same resource in the same batch, are added to or
+   * subtracted from the value ({@code derive}); empty when none (and unless {@link Kind#MATCHED}).
+   */
+  public List<Operand> operands() {
+    return operands;
+  }
+
+  /** Whether a value as received is left out ({@code omit_values}); false unless {@link Kind#MATCHED}. */
+  public boolean omits(double value) {
+    return kind == Kind.MATCHED && view.omits(value);
+  }
+
+  /** The histogram or summary reduction to one number; empty when none (and unless {@link Kind#MATCHED}). */
+  public Optional<Reduce> reduce() {
+    return kind == Kind.MATCHED ? view.reduce() : Optional.empty();
   }
 
   /** The help text; empty when the view has none (the input's description is then kept). */
