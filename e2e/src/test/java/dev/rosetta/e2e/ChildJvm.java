@@ -16,8 +16,14 @@ final class ChildJvm implements AutoCloseable {
 
   static ChildJvm start(String what, Path log, List<String> jvmOptions, Class<?> main, String... args)
       throws IOException {
+    return start(Peers.java(), what, log, jvmOptions, main, args);
+  }
+
+  /** A child JVM of another JDK ({@code java} its launcher); the test classes are Java 17 bytecode. */
+  static ChildJvm start(Path java, String what, Path log, List<String> jvmOptions, Class<?> main, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Peers.java().toString());
+    command.add(java.toString());
     command.add("-Xmx256m");
     command.addAll(jvmOptions);
     command.add("-cp");

@@ -434,6 +434,43 @@ class HelmChartTest {
 
   // ---- rendering --------------------------------------------------------------------------------
 
+  // ---- Grafana dashboards ---------------------------------------------------------------------
+
+  @Test
+  void dashboardsConfigMapIsOffByDefaultAndCarriesEveryDashboardWithTheSidecarLabel() throws Exception {
+    assertThat(render().all()).noneMatch(o -> str(o, "metadata", "name").endsWith("-dashboards"));
+
+    Manifests m = render(Map.of("dashboards.enabled", "true", "dashboards.annotations.grafana_folder", "Runtimes"));
+    Map<String, Object> cm = m.all().stream()
+        .filter(o -> "ConfigMap".equals(o.get("kind")) && str(o, "metadata", "name").endsWith("-dashboards"))
+        .findFirst().orElseThrow(() -> new AssertionError("no dashboards ConfigMap in " + m.kinds()));
+    assertThat(str(cm, "metadata", "namespace")).isEqualTo(NAMESPACE);
+    // the label the kube-prometheus-stack Grafana sidecar looks for (grafana.sidecar.dashboards.label)
+    assertThat(map(cm, "metadata", "labels")).containsEntry("grafana_dashboard", "1")
+        .containsAllEntriesOf(selectorLabels());
+    assertThat(map(cm, "metadata", "annotations")).containsEntry("grafana_folder", "Runtimes");
+    Map<String, Object> data = map(cm, "data");
+    Set<String> uids = new TreeSet<>();
+    try (var files = Files.list(CHART.resolve("dashboards"))) {
+      List<Path> dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+      assertThat(dashboards).hasSize(3);
+      assertThat(data.keySet()).containsExactlyInAnyOrderElementsOf(
+          dashboards.stream().map(f -> "rosetta-" + f.getFileName()).toList());
+      for (Path f : dashboards) {
+        String carried = (String) data.get("rosetta-" + f.getFileName());
+        com.google.gson.JsonObject parsed = com.google.gson.JsonParser.parseString(carried).getAsJsonObject();
+        assertThat(parsed).as("%s carried unchanged", f).isEqualTo(
+            com.google.gson.JsonParser.parseString(Files.readString(f)));
+        uids.add(parsed.get("uid").getAsString());
+      }
+    }
+    assertThat(uids).as("dashboard uids are distinct").hasSize(3);
+
+    Manifests elsewhere = render(Map.of("dashboards.enabled", "true", "dashboards.namespace", "monitoring"));
+    assertThat(elsewhere.all()).filteredOn(o -> str(o, "metadata", "name").endsWith("-dashboards"))
+        .singleElement().satisfies(o -> assertThat(str(o, "metadata", "namespace")).isEqualTo("monitoring"));
+  }
+
   private static Manifests render() {
     return render(Map.of());
   }

@@ -115,7 +115,9 @@ class JolokiaAgentTest {
       JsonObject threading = single(last, "java.lang:type=Threading");
       JsonObject classes = single(last, "java.lang:type=ClassLoading");
       JsonObject os = single(last, "java.lang:type=OperatingSystem");
-      awaitValue(prometheus, "jvm_thread_count" + sel + "}", threading.get("ThreadCount").getAsDouble());
+      awaitValue(prometheus, "sum(jvm_thread_live" + sel + "})", threading.get("ThreadCount").getAsDouble());
+      awaitValue(prometheus, "jvm_thread_live" + sel + ",jvm_thread_daemon=\"true\"}",
+          threading.get("DaemonThreadCount").getAsDouble());
       awaitValue(prometheus, "jvm_class_count" + sel + "}", classes.get("LoadedClassCount").getAsDouble());
       awaitValue(prometheus, "jvm_class_loaded_total" + sel + "}", classes.get("TotalLoadedClassCount").getAsDouble());
       // nanoseconds and milliseconds become seconds

@@ -21,10 +21,12 @@ final class JvmExposition {
 
   /**
    * JVM families both JVM peers give, under the same names and labels: the OpenTelemetry SDK's
-   * runtime telemetry over OTLP, and a Jolokia read through the built-in {@code jvm} views.
+   * runtime telemetry over OTLP, and a Jolokia read through the built-in {@code jvm} views. (Threads
+   * differ by name: the SDK's {@code jvm_thread_count} has thread states, the MBean's counts are
+   * {@code jvm_thread_live}.)
    */
   static final List<String> SHARED_FAMILIES = List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes",
-      "jvm_memory_limit_bytes", "jvm_memory_used_after_last_gc_bytes", "jvm_thread_count", "jvm_class_count",
+      "jvm_memory_limit_bytes", "jvm_memory_used_after_last_gc_bytes", "jvm_class_count",
       "jvm_class_loaded_total", "jvm_class_unloaded_total", "jvm_cpu_time_seconds_total", "jvm_cpu_count",
       "jvm_cpu_recent_utilization_ratio");
 

@@ -16,7 +16,7 @@ import java.util.List;
  * The OpenTelemetry SDK JVM peer, run as a child JVM: the SDK with the runtime telemetry of
  * {@code opentelemetry-runtime-telemetry}, exporting OTLP/gRPC every second.
  *
- * <pre>OtelSdkRuntimeApp ENDPOINT SERVICE_NAME SERVICE_INSTANCE_ID SECONDS</pre>
+ * <pre>OtelSdkRuntimeApp ENDPOINT SERVICE_NAME SERVICE_INSTANCE_ID SECONDS [experimental]</pre>
  *
  * It allocates a little and asks for a collection every second, so that the GC metrics have data,
  * and exits after {@code SECONDS} (a bound in case the test cannot stop it).
@@ -40,7 +40,15 @@ public final class OtelSdkRuntimeApp {
         .build();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setMeterProvider(meters).build();
     Runtime.getRuntime().addShutdownHook(new Thread(sdk::close, "sdk-shutdown"));
-    RuntimeTelemetry telemetry = RuntimeTelemetry.create(sdk);
+    RuntimeTelemetry telemetry;
+    if (args.length > 4 && args[4].equals("experimental")) {
+      // the experimental families too (jvm.memory.init, jvm.buffer.*, jvm.system.cpu.*, ...)
+      var builder = RuntimeTelemetry.builder(sdk);
+      io.opentelemetry.instrumentation.runtimetelemetry.internal.Experimental.setEmitExperimentalMetrics(builder, true);
+      telemetry = builder.build();
+    } else {
+      telemetry = RuntimeTelemetry.create(sdk);
+    }
     try {
       System.out.println("runtime telemetry started, exporting to " + endpoint);
       List<byte[]> garbage = new ArrayList<>();

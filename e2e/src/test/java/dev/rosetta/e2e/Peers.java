@@ -70,6 +70,39 @@ final class Peers {
     return require(onPath.orElse(Path.of("/usr/bin/go")), "golang-go");
   }
 
+  /** Debian's Go toolchains, by version: golang-go's 1.19 and bookworm-backports' 1.21 to 1.23. */
+  static final java.util.Map<String, Path> GO_TOOLCHAINS = java.util.Map.of(
+      "1.19", Path.of("/usr/lib/go-1.19/bin/go"), "1.21", Path.of("/usr/lib/go-1.21/bin/go"),
+      "1.22", Path.of("/usr/lib/go-1.22/bin/go"), "1.23", Path.of("/usr/lib/go-1.23/bin/go"));
+
+  /**
+   * The Go toolchains installed, by version, sorted; under CI every one of {@link #GO_TOOLCHAINS}
+   * must be there (.ci/run installs them), elsewhere the missing ones are left out.
+   */
+  static java.util.SortedMap<String, Path> goToolchains() {
+    java.util.SortedMap<String, Path> found = new java.util.TreeMap<>();
+    List<String> missing = new java.util.ArrayList<>();
+    GO_TOOLCHAINS.forEach((v, p) -> {
+      if (Files.isExecutable(p)) {
+        found.put(v, p);
+      } else {
+        missing.add(p + " (apt-get install " + (v.equals("1.19") ? "golang-go" : "-t bookworm-backports golang-" + v + "-go") + ")");
+      }
+    });
+    if (CI && !missing.isEmpty()) {
+      fail("Go toolchains missing: " + missing);
+    }
+    if (!missing.isEmpty()) {
+      System.out.println("Go toolchains not installed, left out: " + missing);
+    }
+    return found;
+  }
+
+  /** The JDK 25 launcher (Temurin, beside the default JDK 17 on this kind of machine). */
+  static Path java25() {
+    return require(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"), "temurin-25-jdk (Adoptium)");
+  }
+
   /** The java launcher of this JVM, for child JVMs. */
   static Path java() {
     return Path.of(System.getProperty("java.home"), "bin", "java");

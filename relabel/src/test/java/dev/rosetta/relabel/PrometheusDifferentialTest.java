@@ -123,6 +123,17 @@ class PrometheusDifferentialTest {
                 "target_label", "code_${1}xx", "replacement", "$2"),
             rule("source_labels", list("handler"), "regex", "/(.*)",
                 "target_label", "${1}", "replacement", "skipped")));
+    // A target that expands to an empty or invalid name leaves the label set unchanged: for
+    // method="GET" group 1 is empty, for method="get" it is "get"; a status code ("200") is no legacy label name.
+    sets.put(
+        "replace_target_expands_to_empty_or_invalid",
+        List.of(
+            rule("source_labels", list("method"), "regex", "(get)?.*",
+                "target_label", "${1}", "replacement", "lower"),
+            rule("source_labels", list("code"), "regex", "(.*)",
+                "target_label", "${1}", "replacement", "invalid"),
+            rule("source_labels", list("nonexistent"), "regex", "(.*)",
+                "target_label", "$1", "replacement", "empty")));
     sets.put(
         "replace_empty_removes",
         List.of(

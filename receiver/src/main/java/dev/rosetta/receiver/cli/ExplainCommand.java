@@ -40,9 +40,11 @@ import java.util.TreeMap;
  * default (the default built-in sets). With {@code --json}, each input gives exactly one JSON object
  * on one line, keys in this order: {@code input}, {@code matched}, {@code drop}, {@code view},
  * {@code name}, {@code type}, {@code unit}, {@code labels}, {@code prometheus_name} (plus {@code
- * problem} when the matching view's output is invalid for the name, and {@code recognized_as},
- * {@code recognized_by} and {@code minus} when the name is another Go instrumentation's name for a
- * runtime/metrics path); a malformed input gives {@code {"input": ..., "error": ...}} instead.
+ * value} when the view derives or reduces the value, {@code problem} when the matching view's
+ * output is invalid for the name, {@code recognized_as}, {@code recognized_by} and {@code minus}
+ * when the name is another Go instrumentation's name for a runtime/metrics path, and {@code
+ * overlay}, the same keys but {@code input}, when an overlay set also maps the name); a malformed
+ * input gives {@code {"input": ..., "error": ...}} instead.
  *
  * <p>Exit status: 0 when every input parsed; 1 when any was malformed; 2 on a usage error or when
  * the configuration or the views cannot be loaded (the problems go to {@code err}).
@@ -183,11 +185,20 @@ public final class ExplainCommand {
         }
         first = false;
         text(d);
+        Optional<ViewDecision> ov = d.malformed() ? Optional.empty() : overlay(name);
+        if (ov.isPresent()) {
+          out.println("  and, from the overlay set " + ov.get().source().orElseThrow() + ":");
+          text(ov.get());
+        }
       }
       out.flush();
     }
 
     private JsonObject json(ViewDecision d) {
+      return json(d, true);
+    }
+
+    private JsonObject json(ViewDecision d, boolean top) {
       JsonObject o = new JsonObject();
       o.addProperty("input", d.input());
       if (d.malformed()) {
@@ -205,12 +216,24 @@ public final class ExplainCommand {
       o.add("labels", labels);
       Prom prom = prometheusName(d);
       add(o, "prometheus_name", prom.name);
+      if (!d.operands().isEmpty()) {
+        o.addProperty("value", derivation(d));
+      }
+      d.reduce().ifPresent(r -> o.addProperty("value", "the input's " + r.word()));
       Optional<String> problem = d.problem().or(() -> prom.problem);
       problem.ifPresent(p -> o.addProperty("problem", p));
       d.recognition().ifPresent(r -> {
         o.addProperty("recognized_as", r.path().text());
         o.addProperty("recognized_by", r.source().description() + ", " + r.form());
         r.minus().ifPresent(m -> o.addProperty("minus", m));
+      });
+      if (!top) {
+        return o;
+      }
+      overlay(d.input()).ifPresent(ov -> {
+        JsonObject extra = json(ov, false);
+        extra.remove("input");
+        o.add("overlay", extra);
       });
       return o;
     }
@@ -257,9 +280,24 @@ public final class ExplainCommand {
       Prom prom = prometheusName(d);
       out.println("  prometheus: " + prom.name.orElse("(none: " + prom.problem.orElse("") + ")")
           + (d.type().isEmpty() ? " (as a gauge; the type comes from the input)" : ""));
+      if (!d.operands().isEmpty()) {
+        out.println("  value:      " + derivation(d) + " (from the same resource and batch)");
+      }
+      d.reduce().ifPresent(r -> out.println("  value:      the input's " + r.word()));
       if (!d.help().isEmpty()) {
         out.println("  help:       " + d.help());
       }
+    }
+
+    /** What an overlay set makes of the name in addition, when one is on and matches. */
+    private Optional<ViewDecision> overlay(String name) {
+      return views.overlay().map(o -> o.decide(name)).filter(o -> o.matched() && !o.drop());
+    }
+
+    private static String derivation(ViewDecision d) {
+      StringBuilder sb = new StringBuilder("the value");
+      d.operands().forEach(o -> sb.append(o.sign() > 0 ? " + " : " - ").append(o.name()));
+      return sb.toString();
     }
 
     /** Capture and constant labels, then attribute labels as {attribute:Name}, sorted by name. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * <pre>
  * views:
  *   files: [views/*.yaml]        # user view files (globs, relative to the config file); tried first
- *   builtin: [go, jvm]           # built-in sets: go, jvm (default), go-semconv (opt-in)
+ *   builtin: [go, jvm]           # built-in sets: go, jvm (default), go-semconv, runtime (opt-in)
  *   unmatched: passthrough       # names no view matches: passthrough or drop
  * </pre>
  *

@@ -41,8 +41,10 @@ import java.util.Set;
  * is optional: the Go catalog knows it for described metrics; an unknown metric without it is a
  * gauge. A histogram bucket {@code i} holds values in {@code [buckets[i], buckets[i+1])}; it becomes
  * the explicit bucket with upper bound {@code buckets[i+1]} (a finite lowest edge stays as a bound
- * below an empty bucket). Go histograms carry no sum; the views stage estimates one (see
- * {@code GoHistograms}); counts are exact.
+ * below an empty bucket). Go histograms carry no sum: a sender may give one ({@code "sum"}, a finite
+ * number, e.g. {@code /gc/heap/allocs:bytes} for {@code /gc/heap/allocs-by-size:bytes}); without it
+ * the views stage fills it in (see {@code GoHistograms}: exact for the size histograms when their
+ * totals are in the same body, an estimate otherwise); counts are exact.
  *
  * <p>All or nothing: any error rejects the whole body, with a message naming the JSON path.
  * Resource attributes come from {@code resource} and from query parameters (which win).
@@ -50,7 +52,7 @@ import java.util.Set;
 public final class GoRuntimeDecoder {
   private static final Set<String> TOP_KEYS = Set.of("resource", "time_unix_nano", "samples");
   private static final Set<String> SAMPLE_KEYS =
-      Set.of("name", "kind", "value", "cumulative", "counts", "buckets", "description");
+      Set.of("name", "kind", "value", "cumulative", "counts", "buckets", "sum", "description");
 
   /** A decoded body: the batch and how many samples were skipped as unsupported ({@code bad}). */
   public record Result(MetricBatch batch, int skipped) {}
@@ -132,6 +134,9 @@ public final class GoRuntimeDecoder {
           ? s.get("description").getAsString() : "";
       switch (kind) {
         case "uint64", "kinduint64", "float64", "kindfloat64" -> {
+          if (s.has("sum")) {
+            throw new MalformedBodyException(at + ".sum: only a float64histogram sample has a sum");
+          }
           JsonElement v = s.get("value");
           if (v == null || v.isJsonNull()) {
             throw new MalformedBodyException(at + ".value: missing");
@@ -212,8 +217,17 @@ public final class GoRuntimeDecoder {
     if (total < 0) {
       throw new MalformedBodyException(at + ".counts: total exceeds 2^63-1");
     }
-    // Go histograms have no sum: the views stage estimates one, the same way for every transport.
-    return new HistogramPoint(Labels.empty(), 0, time, bounds, bucketCounts, total, Double.NaN, Double.NaN,
+    // Go histograms have no sum: the sender's, or the views stage fills it in, the same way for
+    // every transport.
+    double sum = Double.NaN;
+    JsonElement sumEl = s.get("sum");
+    if (sumEl != null && !sumEl.isJsonNull()) {
+      sum = number(sumEl, at + ".sum");
+      if (!Double.isFinite(sum)) {
+        throw new MalformedBodyException(at + ".sum: expected a finite number, got " + sumEl);
+      }
+    }
+    return new HistogramPoint(Labels.empty(), 0, time, bounds, bucketCounts, total, sum, Double.NaN,
         Double.NaN);
   }
 

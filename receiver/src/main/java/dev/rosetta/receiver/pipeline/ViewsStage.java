@@ -3,19 +3,28 @@ package dev.rosetta.receiver.pipeline;
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
 import dev.rosetta.model.MetricBatch;
+import dev.rosetta.model.MetricType;
+import dev.rosetta.model.NumberPoint;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
+import dev.rosetta.model.name.GoNameRecognizer;
+import dev.rosetta.model.name.MetricName;
+import dev.rosetta.model.name.ParseResult;
+import dev.rosetta.model.name.Recognition;
+import dev.rosetta.model.view.BatchValues;
 import dev.rosetta.model.view.SiblingAttributes;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.nativeformat.JolokiaDecoder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.logging.Logger;
 
 /**
@@ -23,16 +32,23 @@ import java.util.logging.Logger;
  * ViewSet#applyAll} together (so that a name of another Go instrumentation recognised as a path can
  * take the other part of a MemStats composite from the same scope); mapped metrics that land in the
  * same family (same name, type and unit) within a scope are merged into one, one point per series
- * (duplicates counted); a {@code drop} view removes the metric; a metric no view matches passes through under
- * its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
+ * (duplicates counted); a {@code drop} view removes the metric; a metric no view matches passes
+ * through under its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
  * {@code views.unmatched} says. Every outcome is counted by points.
  *
  * <p>A metric named by a Go runtime path is first normalized ({@link GoHistograms#normalize}): its
- * unit is the one the path states, and a histogram without a sum gets the midpoint estimate, so a
- * Go snapshot maps the same whether it came natively or over OTLP.
+ * unit is the one the path states, and a histogram without a sum gets one: exact for the size
+ * histograms when the same resource's batch has their totals, the midpoint estimate otherwise; so a
+ * Go snapshot maps the same whether it came natively or over OTLP. A histogram under client_golang's
+ * name for a path gets its sum the same way, and a total under another instrumentation's name for
+ * the path counts as the path's.
  *
  * <p>Sibling MBean attributes for JVM views come from the point's {@code __attr_<attribute>} labels
- * (a Jolokia body brings them). Thread-safe; the view set memoizes decisions per name.
+ * (a Jolokia body brings them); the values a view derives from come from the raw metrics of the
+ * same resource in the same batch, a recognised name's as its path's. An overlay set ({@link
+ * ViewSet#overlay()}) maps the scope's metrics a second time, recognised names as their paths:
+ * what it makes joins the output, beside what the main views made, with the same precedence where
+ * two raw metrics land on one series. Thread-safe; the view set memoizes decisions per name.
  */
 public final class ViewsStage implements MetricStage {
   private static final Logger LOG = Logger.getLogger(ViewsStage.class.getName());
@@ -43,7 +59,11 @@ public final class ViewsStage implements MetricStage {
   /** Receives point counts per outcome. */
   @FunctionalInterface
   public interface Counter {
-    /** {@code outcome}: mapped, dropped, invalid, unmatched_passthrough, unmatched_dropped, duplicate. */
+    /**
+     * {@code outcome}: mapped, dropped, invalid, unmatched_passthrough, unmatched_dropped, duplicate
+     * (a point another raw metric gave the same series in the batch), omitted (a value the view
+     * declares undefined), overlay (points an overlay set made in addition).
+     */
     void count(String outcome, long points);
   }
 
@@ -70,24 +90,30 @@ public final class ViewsStage implements MetricStage {
     long passed = 0;
     long unmatchedDropped = 0;
     long duplicates = 0;
+    long omitted = 0;
+    long overlaid = 0;
+    ViewSet overlay = views.overlay().orElse(null);
     List<ResourceMetrics> resources = new ArrayList<>(batch.resources().size());
     for (ResourceMetrics rm : batch.resources()) {
+      Map<String, Map<Labels, Double>> exactSums = GoHistograms.exactSums(rm);
+      ResourceValues values = new ResourceValues(rm);
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
         Map<FamilyKey, Family> out = new LinkedHashMap<>();
         List<Metric> normalized = new ArrayList<>(sm.metrics().size());
         for (Metric raw : sm.metrics()) {
-          normalized.add(GoHistograms.normalize(raw));
+          normalized.add(GoHistograms.normalize(raw, exactSums));
         }
-        List<ViewResult> results = views.applyAll(normalized, ViewsStage::siblings);
+        List<ViewResult> results = views.applyAll(normalized, ViewsStage::siblings, values);
         for (int i = 0; i < normalized.size(); i++) {
           Metric m = normalized.get(i);
           ViewResult r = results.get(i);
           int n = m.points().size();
+          omitted += r.omittedPoints();
           switch (r.status()) {
             case MAPPED -> {
               Metric sem = r.metric().orElseThrow();
-              int lost = merge(out, sem, r.decision().recognition().map(x -> x.source().rank()).orElse(0));
+              int lost = merge(out, sem, rank(r));
               mapped += sem.points().size() - lost;
               duplicates += lost;
               if (r.droppedPoints() > 0) {
@@ -96,6 +122,9 @@ public final class ViewsStage implements MetricStage {
               }
             }
             case DROPPED -> dropped += n;
+            case OMITTED -> {
+              // counted through omittedPoints above
+            }
             case INVALID -> {
               invalid += n;
               logOnce(r);
@@ -108,6 +137,21 @@ public final class ViewsStage implements MetricStage {
               } else {
                 unmatchedDropped += n;
               }
+            }
+          }
+        }
+        if (overlay != null) {
+          // The same metrics a second time. Every raw point already has its outcome above, so what
+          // the overlay makes is counted as overlay only when it is kept; where two raw metrics
+          // land on one overlay series, the same precedence as above keeps one and nothing more is
+          // counted (a duplicate there is the duplicate above once more).
+          List<ViewResult> extra = overlay.applyAll(normalized, ViewsStage::siblings, values);
+          for (ViewResult o : extra) {
+            if (o.status() == ViewResult.Status.MAPPED) {
+              Metric sem = o.metric().orElseThrow();
+              overlaid += sem.points().size() - merge(out, sem, rank(o));
+            } else if (o.status() == ViewResult.Status.INVALID) {
+              logOnce(o);
             }
           }
         }
@@ -127,8 +171,125 @@ public final class ViewsStage implements MetricStage {
     count("unmatched_passthrough", passed);
     count("unmatched_dropped", unmatchedDropped);
     count("duplicate", duplicates);
+    count("omitted", omitted);
+    count("overlay", overlaid);
     return new MetricBatch(resources);
   }
+
+  /** The precedence of a result's metric among those that land on one series: the path ranks 0. */
+  private static int rank(ViewResult r) {
+    return r.decision().recognition().map(x -> x.source().rank()).orElse(0);
+  }
+
+  /**
+   * The number values of one resource's raw metrics, by canonical raw name, for views that derive
+   * their value; built on the first lookup, so batches without such views pay nothing. A name of
+   * another Go instrumentation recognised as a runtime/metrics path ({@link GoNameRecognizer}) also
+   * gives the path's value (a MemStats composite less its other part of the same scope), below the
+   * path's own raw value and in the order of {@link Recognition.Source#rank()}.
+   */
+  private static final class ResourceValues implements BatchValues {
+    private final ResourceMetrics resource;
+    private Map<String, List<NumberPoint>> byName;
+    private Map<String, List<RankedValue>> byPath;
+
+    ResourceValues(ResourceMetrics resource) {
+      this.resource = resource;
+    }
+
+    @Override
+    public OptionalDouble value(String canonicalName, Labels labels) {
+      if (byName == null) {
+        index();
+      }
+      List<NumberPoint> points = byName.get(canonicalName);
+      if (points != null) {
+        for (NumberPoint p : points) {
+          if (p.labels().equals(labels)) {
+            return OptionalDouble.of(p.value());
+          }
+        }
+        // one point under other labels (a single-attribute read carries no sibling labels): the same series
+        if (points.size() == 1) {
+          return OptionalDouble.of(points.get(0).value());
+        }
+      }
+      List<RankedValue> recognized = byPath.get(canonicalName);
+      if (recognized == null) {
+        return OptionalDouble.empty();
+      }
+      RankedValue best = null;
+      for (RankedValue v : recognized) {
+        if (v.labels().equals(labels) && (best == null || v.rank() < best.rank())) {
+          best = v;
+        }
+      }
+      if (best == null && recognized.size() == 1) {
+        best = recognized.get(0);
+      }
+      return best == null ? OptionalDouble.empty() : OptionalDouble.of(best.value());
+    }
+
+    private void index() {
+      byName = new HashMap<>();
+      byPath = new HashMap<>();
+      for (ScopeMetrics sm : resource.scopes()) {
+        for (Metric m : sm.metrics()) {
+          ParseResult<MetricName> parsed = MetricName.parse(m.name());
+          if (parsed.isOk()) {
+            for (Point p : m.points()) {
+              if (p instanceof NumberPoint np) {
+                byName.computeIfAbsent(ViewSet.canonical(parsed.value()), k -> new ArrayList<>(1)).add(np);
+              }
+            }
+          }
+          if (m.name().startsWith("/") || m.type() == MetricType.HISTOGRAM || m.type() == MetricType.SUMMARY) {
+            continue;
+          }
+          Optional<Recognition> r = GoNameRecognizer.recognize(m.name(), m.unit(), m.type() == MetricType.COUNTER);
+          if (r.isEmpty()) {
+            continue;
+          }
+          Map<Labels, Double> other = r.get().minus().map(name -> numbers(sm, name)).orElse(null);
+          int rank = r.get().source().rank();
+          for (Point p : m.points()) {
+            if (!(p instanceof NumberPoint np)) {
+              continue;
+            }
+            double v = np.value();
+            if (other != null) {
+              Double minus = other.get(np.labels());
+              if (minus == null) {
+                continue;
+              }
+              v -= minus;
+            }
+            byPath.computeIfAbsent(r.get().path().text(), k -> new ArrayList<>(1))
+                .add(new RankedValue(np.labels(), v, rank));
+          }
+        }
+      }
+    }
+
+    /** The number points of a scope's metric by labels; empty when the scope has no such metric. */
+    private static Map<Labels, Double> numbers(ScopeMetrics sm, String name) {
+      for (Metric m : sm.metrics()) {
+        if (m.name().equals(name) && m.type() != MetricType.HISTOGRAM && m.type() != MetricType.SUMMARY) {
+          Map<Labels, Double> values = new HashMap<>();
+          for (Point p : m.points()) {
+            if (p instanceof NumberPoint np) {
+              values.putIfAbsent(np.labels(), np.value());
+            }
+          }
+          return values;
+        }
+      }
+      return Map.of();
+    }
+  }
+
+  /** A value a recognised name gives its path, with the name's precedence (lower wins). */
+  private record RankedValue(Labels labels, double value, int rank) {}
 
   private void count(String outcome, long n) {
     if (n > 0) {
@@ -144,7 +305,7 @@ public final class ViewsStage implements MetricStage {
     }
   }
 
-  private record FamilyKey(String name, dev.rosetta.model.MetricType type, String unit) {}
+  private record FamilyKey(String name, MetricType type, String unit) {}
 
   /** A point kept for a series, with the rank of the metric it came from (lower wins). */
   private record Ranked(Point point, int rank, int metric) {}

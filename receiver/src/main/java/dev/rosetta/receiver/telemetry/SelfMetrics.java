@@ -21,7 +21,8 @@ public final class SelfMetrics {
 
   private final LabelledCounter views = new LabelledCounter("rosetta_views_points",
       "Points through the semantic views, by outcome (mapped, dropped by a drop view, invalid, "
-          + "unmatched_passthrough, unmatched_dropped).", "outcome");
+          + "unmatched_passthrough, unmatched_dropped, duplicate: a series another name of the batch gave, "
+          + "omitted as undefined values, overlay: made in addition by an overlay set).", "outcome");
 
   public SelfMetrics(CollectorRegistry registry) {
     this.registry = registry;

@@ -51,7 +51,7 @@ class ViewsConfigTest {
     assertThat(errors("views: {builtin: [go, gox], unmatched: keep, colour: red, files: ['']}"))
         .containsExactly(
             "conf/rosetta.yaml: views.files[0]: invalid value \"\": must not be empty",
-            "conf/rosetta.yaml: views.builtin[1]: unknown built-in view set \"gox\"; expected one of go-semconv, go, jvm",
+            "conf/rosetta.yaml: views.builtin[1]: unknown built-in view set \"gox\"; expected one of go-semconv, go, jvm, runtime",
             "conf/rosetta.yaml: views.unmatched: invalid value \"keep\": expected one of passthrough, drop",
             "conf/rosetta.yaml: views.colour: unknown key \"colour\"; valid keys here: files, builtin, unmatched");
     assertThat(errors("views: {builtin: [go, go]}"))

@@ -238,8 +238,19 @@ class SemanticPipelineTest {
               + "jvm_memory_type=\"heap\",} [0-9.E]+")
           .contains("jvm_memory_type=\"non_heap\"")
           .contains("jvm_class_count{")
-          .contains("jvm_thread_count{")
+          .contains("jvm_thread_live{")
+          .contains("jvm_gc_collections_count_total{")
           .doesNotContain("__attr_");
+      // daemon + non-daemon (ThreadCount - DaemonThreadCount of the same read) = ThreadCount, all positive
+      double threads = text.lines().filter(l -> l.startsWith("jvm_thread_live{"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).peek(v -> assertThat(v).isPositive())
+          .sum();
+      assertThat(threads).isPositive();
+      assertThat(text.lines().filter(l -> l.startsWith("jvm_thread_live{"))).hasSize(2);
+      // undefined limits (-1: G1's Eden and Survivor pools, the non-heap area) are left out, never negative
+      assertThat(text.lines().filter(l -> l.startsWith("jvm_memory_limit_bytes{") || l.startsWith("jvm_memory_area_limit_bytes{")))
+          .isNotEmpty().noneMatch(l -> l.endsWith(" -1.0"));
+      assertThat(text).contains("jvm_gc_action=\"end of minor GC\"");
       // heap used across pools is a real, positive number
       double heap = text.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("\"heap\""))
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

@@ -79,6 +79,27 @@ class GoRuntimeDecoderTest {
   }
 
   @Test
+  void aHistogramSampleMayCarryItsSum() throws Exception {
+    var r = GoRuntimeDecoder.decode("""
+        {"samples": [{"name": "/gc/heap/allocs-by-size:bytes", "kind": "float64histogram",
+          "counts": [3, 2], "buckets": [8, 16, 32], "sum": 70}]}""", Map.of(), 1);
+    HistogramPoint h = (HistogramPoint) metrics(r).get(0).points().get(0);
+    assertThat(h.sum()).isEqualTo(70);
+    // the sender's sum is kept, never replaced by an estimate
+    assertThat(((HistogramPoint) dev.rosetta.receiver.pipeline.GoHistograms.normalize(metrics(r).get(0))
+        .points().get(0)).sum()).isEqualTo(70);
+    assertThatThrownBy(() -> GoRuntimeDecoder.decode("""
+        {"samples": [{"name": "/a:b", "kind": "float64histogram", "counts": [1], "buckets": [0, 1], "sum": "+Inf"}]}""",
+        Map.of(), 1)).hasMessageStartingWith("samples[0].sum: expected a finite number");
+    assertThatThrownBy(() -> GoRuntimeDecoder.decode("""
+        {"samples": [{"name": "/a:b", "kind": "float64histogram", "counts": [1], "buckets": [0, 1], "sum": "x"}]}""",
+        Map.of(), 1)).hasMessageStartingWith("samples[0].sum: expected a number");
+    assertThatThrownBy(() -> GoRuntimeDecoder.decode("""
+        {"samples": [{"name": "/a:b", "kind": "uint64", "value": 1, "sum": 1}]}""",
+        Map.of(), 1)).hasMessageStartingWith("samples[0].sum: only a float64histogram sample has a sum");
+  }
+
+  @Test
   void malformedBodiesSayWhatAndWhere() {
     assertThatThrownBy(() -> GoRuntimeDecoder.decode("{", Map.of(), 1)).hasMessageContaining("invalid JSON");
     assertThatThrownBy(() -> GoRuntimeDecoder.decode("[]", Map.of(), 1)).hasMessageContaining("JSON object");

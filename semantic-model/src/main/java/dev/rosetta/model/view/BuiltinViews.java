@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * The built-in view sets, YAML resources {@code dev/rosetta/views/<set>.yaml} on the classpath:
  * {@code go-semconv} (OTel Go runtime semantic conventions; opt-in), {@code go} and {@code jvm}
- * (on by default). They always load after user files, in the fixed order of {@link #NAMES}, so
- * {@code go-semconv} takes precedence over {@code go} for the paths it covers.
+ * (on by default), and the overlay {@code runtime} (cross-runtime families; opt-in). They always
+ * load after user files, in the fixed order of {@link #NAMES}, so {@code go-semconv} takes
+ * precedence over {@code go} for the paths it covers.
  *
  * <p>The Go sets also load {@code go-names.yaml} after their own file: the names of other Go
  * instrumentations that measure what no runtime/metrics path measures (client_golang's {@code
@@ -19,7 +20,14 @@ import java.util.Optional;
  */
 public final class BuiltinViews {
   /** Every built-in set, in load order. */
-  public static final List<String> NAMES = List.of("go-semconv", "go", "jvm");
+  public static final List<String> NAMES = List.of("go-semconv", "go", "jvm", "runtime");
+
+  /**
+   * The overlay sets (opt-in): their families come <em>in addition</em> to what the other views make
+   * of the same input, never instead of it. An overlay set is a view set of its own, first match wins
+   * within it; see {@link ViewSet#overlay()}.
+   */
+  public static final List<String> OVERLAYS = List.of("runtime");
 
   /** The sets on when the configuration does not say. */
   public static final List<String> DEFAULTS = List.of("go", "jvm");
@@ -28,6 +36,11 @@ public final class BuiltinViews {
 
   public static boolean isKnown(String set) {
     return NAMES.contains(set);
+  }
+
+  /** Whether a set is an overlay ({@link #OVERLAYS}). */
+  public static boolean isOverlay(String set) {
+    return OVERLAYS.contains(set);
   }
 
   /** The classpath resource of a set: {@code dev/rosetta/views/go.yaml}. */

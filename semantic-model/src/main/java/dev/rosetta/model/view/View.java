@@ -26,6 +26,9 @@ public final class View {
   private final double scale;
   private final String help;
   private final Optional<BucketLayout> buckets;
+  private final double[] omitValues;
+  private final Derivation derivation;
+  private final Optional<Reduce> reduce;
 
   View(
       String id,
@@ -40,7 +43,10 @@ public final class View {
       Map<String, AttributeLabel> attributeLabels,
       double scale,
       String help,
-      Optional<BucketLayout> buckets) {
+      Optional<BucketLayout> buckets,
+      double[] omitValues,
+      Derivation derivation,
+      Optional<Reduce> reduce) {
     this.id = Objects.requireNonNull(id, "id");
     this.source = Objects.requireNonNull(source, "source");
     this.pattern = Objects.requireNonNull(pattern, "pattern");
@@ -54,6 +60,9 @@ public final class View {
     this.scale = scale;
     this.help = Objects.requireNonNull(help, "help");
     this.buckets = Objects.requireNonNull(buckets, "buckets");
+    this.omitValues = omitValues.clone();
+    this.derivation = Objects.requireNonNull(derivation, "derivation");
+    this.reduce = Objects.requireNonNull(reduce, "reduce");
   }
 
   /** The view's {@code id}, or {@code <file>#<index>} when none was given. */
@@ -124,5 +133,27 @@ public final class View {
 
   Optional<BucketLayout> buckets() {
     return buckets;
+  }
+
+  /** Whether a value as received is one the view omits ({@code omit_values}). */
+  boolean omits(double value) {
+    for (double v : omitValues) {
+      if (v == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean hasOmitValues() {
+    return omitValues.length > 0;
+  }
+
+  Derivation derivation() {
+    return derivation;
+  }
+
+  Optional<Reduce> reduce() {
+    return reduce;
   }
 }

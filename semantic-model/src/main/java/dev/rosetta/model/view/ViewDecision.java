@@ -5,6 +5,7 @@ import dev.rosetta.model.MetricType;
 import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.NameError;
 import dev.rosetta.model.name.Recognition;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,6 +55,7 @@ public final class ViewDecision {
   private final Optional<String> unit;
   private final Labels labels;
   private final String problem;
+  private final List<Operand> operands;
   private final Recognition recognition;
 
   private ViewDecision(
@@ -67,6 +69,7 @@ public final class ViewDecision {
       Optional<String> unit,
       Labels labels,
       String problem,
+      List<Operand> operands,
       Recognition recognition) {
     this.kind = kind;
     this.input = input;
@@ -78,33 +81,40 @@ public final class ViewDecision {
     this.unit = unit;
     this.labels = labels;
     this.problem = problem;
+    this.operands = operands;
     this.recognition = recognition;
   }
 
   static ViewDecision malformed(String input, NameError error) {
     return new ViewDecision(
-        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null, null);
+        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null,
+        List.of(), null);
   }
 
   static ViewDecision unmatched(String input, MetricName metricName) {
     return new ViewDecision(
-        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null, null);
+        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null,
+        List.of(), null);
   }
 
   static ViewDecision dropped(String input, MetricName metricName, View view) {
     return new ViewDecision(
-        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null, null);
+        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null,
+        List.of(), null);
   }
 
   static ViewDecision invalid(String input, MetricName metricName, View view, String problem) {
     return new ViewDecision(
-        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem, null);
+        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem,
+        List.of(), null);
   }
 
   static ViewDecision matched(
-      String input, MetricName metricName, View view, String name, Optional<String> unit, Labels labels) {
+      String input, MetricName metricName, View view, String name, Optional<String> unit, Labels labels,
+      List<Operand> operands) {
     return new ViewDecision(
-        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null, null);
+        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null, List.copyOf(operands),
+        null);
   }
 
   /**
@@ -112,7 +122,8 @@ public final class ViewDecision {
    * input is the name, the rest is the path's.
    */
   ViewDecision recognized(Recognition r) {
-    return new ViewDecision(kind, r.input(), metricName, error, view, name, type, unit, labels, problem, r);
+    return new ViewDecision(
+        kind, r.input(), metricName, error, view, name, type, unit, labels, problem, operands, r);
   }
 
   /** The path a name of another Go instrumentation was recognised as; empty for any other name. */
@@ -205,6 +216,24 @@ public final class ViewDecision {
   /** The histogram re-bucketing; empty when none (and unless {@link Kind#MATCHED}). */
   public Optional<BucketLayout> buckets() {
     return kind == Kind.MATCHED ? view.buckets() : Optional.empty();
+  }
+
+  /**
+   * The raw metrics whose values, from the same resource in the same batch, are added to or
+   * subtracted from the value ({@code derive}); empty when none (and unless {@link Kind#MATCHED}).
+   */
+  public List<Operand> operands() {
+    return operands;
+  }
+
+  /** Whether a value as received is left out ({@code omit_values}); false unless {@link Kind#MATCHED}. */
+  public boolean omits(double value) {
+    return kind == Kind.MATCHED && view.omits(value);
+  }
+
+  /** The histogram or summary reduction to one number; empty when none (and unless {@link Kind#MATCHED}). */
+  public Optional<Reduce> reduce() {
+    return kind == Kind.MATCHED ? view.reduce() : Optional.empty();
   }
 
   /** The help text; empty when the view has none (the input's description is then kept). */

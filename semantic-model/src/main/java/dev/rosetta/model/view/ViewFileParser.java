@@ -33,9 +33,9 @@ final class ViewFileParser {
   static final Set<String> FIELDS =
       Set.of(
           "id", "match", "match_regex", "grammar", "exclude", "drop", "name", "type", "unit",
-          "labels", "scale", "help", "buckets");
+          "labels", "scale", "help", "buckets", "omit_values", "derive", "reduce");
   private static final List<String> OUTPUT_FIELDS =
-      List.of("name", "type", "unit", "labels", "scale", "help", "buckets");
+      List.of("name", "type", "unit", "labels", "scale", "help", "buckets", "omit_values", "derive", "reduce");
   private static final int MAX_FILE_CHARS = 8 * 1024 * 1024;
 
   private final String file;
@@ -203,6 +203,9 @@ final class ViewFileParser {
     double scale = drop ? 1 : scale(f);
     String help = drop ? "" : string(f, "help").orElse("");
     Optional<BucketLayout> buckets = drop ? Optional.empty() : buckets(f, type);
+    Optional<Reduce> reduce = drop ? Optional.empty() : reduce(f, type);
+    double[] omitValues = drop ? new double[0] : omitValues(f, type);
+    Derivation derivation = drop || pattern == null ? Derivation.NONE : derivation(f, type, captures);
 
     if (errors.size() > errorsBefore || pattern == null) {
       return null;
@@ -210,7 +213,118 @@ final class ViewFileParser {
     ViewSource source = new ViewSource(file, index);
     return new View(
         id.orElse(source.toString()), source, pattern, excludes, drop, name, type, unit, labels,
-        attributeLabels, scale, help, buckets);
+        attributeLabels, scale, help, buckets, omitValues, derivation, reduce);
+  }
+
+  private static boolean isDistribution(Optional<MetricType> type) {
+    return type.isPresent() && (type.get() == MetricType.HISTOGRAM || type.get() == MetricType.SUMMARY);
+  }
+
+  /** {@code reduce: sum|count}: a histogram or summary input becomes a number; needs a number type. */
+  private Optional<Reduce> reduce(Map<String, Node> f, Optional<MetricType> type) {
+    Optional<String> word = string(f, "reduce");
+    if (word.isEmpty()) {
+      return Optional.empty();
+    }
+    Reduce r;
+    switch (word.get()) {
+      case "sum" -> r = Reduce.SUM;
+      case "count" -> r = Reduce.COUNT;
+      default -> {
+        error(f.get("reduce"), "reduce", "unknown reduce \"" + word.get() + "\"; expected sum or count");
+        return Optional.empty();
+      }
+    }
+    if (type.isEmpty() || isDistribution(type)) {
+      error(f.get("reduce"), "reduce",
+          "reduce makes a number of a histogram or summary: give type counter, updowncounter or gauge");
+      return Optional.empty();
+    }
+    return Optional.of(r);
+  }
+
+  /** {@code omit_values: [-1]}: values (as received) that mean "undefined" and are left out. */
+  private double[] omitValues(Map<String, Node> f, Optional<MetricType> type) {
+    Node node = f.get("omit_values");
+    if (node == null || isNull(node)) {
+      return new double[0];
+    }
+    if (isDistribution(type)) {
+      error(node, "omit_values", "omit_values applies to number values, but type is " + type.get().word());
+      return new double[0];
+    }
+    if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+      error(node, "omit_values", "expected a non-empty list of numbers, found " + kind(node));
+      return new double[0];
+    }
+    List<Node> items = seq.getValue();
+    double[] values = new double[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      Optional<Double> d = number(items.get(i), "omit_values[" + i + "]");
+      if (d.isEmpty()) {
+        return new double[0];
+      }
+      values[i] = d.get();
+    }
+    return values;
+  }
+
+  /** {@code derive: {add: [names], subtract: [names]}}, names being templates over the captures. */
+  private Derivation derivation(Map<String, Node> f, Optional<MetricType> type, CaptureNames captures) {
+    Node node = f.get("derive");
+    if (node == null || isNull(node)) {
+      return Derivation.NONE;
+    }
+    if (isDistribution(type)) {
+      error(node, "derive", "derive applies to number values, but type is " + type.get().word());
+      return Derivation.NONE;
+    }
+    if (f.containsKey("reduce")) {
+      error(node, "derive", "give either derive or reduce, not both");
+      return Derivation.NONE;
+    }
+    if (!(node instanceof MappingNode m)) {
+      error(node, "derive", "expected {add: [names], subtract: [names]}, found " + kind(node));
+      return Derivation.NONE;
+    }
+    Map<String, Node> d = fields(m, "derive.");
+    for (Map.Entry<String, Node> e : d.entrySet()) {
+      if (!e.getKey().equals("add") && !e.getKey().equals("subtract")) {
+        error(e.getValue(), "derive." + e.getKey(), "unknown field; valid fields: add, subtract");
+      }
+    }
+    List<Template> add = operands(d.get("add"), "derive.add", captures);
+    List<Template> subtract = operands(d.get("subtract"), "derive.subtract", captures);
+    if (d.isEmpty()) {
+      error(node, "derive", "missing: add or subtract (a list of raw names)");
+    }
+    return new Derivation(add, subtract);
+  }
+
+  private List<Template> operands(Node node, String field, CaptureNames captures) {
+    if (node == null || isNull(node)) {
+      return List.of();
+    }
+    if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+      error(node, field, "expected a non-empty list of raw names, found " + kind(node));
+      return List.of();
+    }
+    List<Template> result = new ArrayList<>();
+    List<Node> items = seq.getValue();
+    for (int i = 0; i < items.size(); i++) {
+      Node item = items.get(i);
+      String at = field + "[" + i + "]";
+      if (!(item instanceof ScalarNode s) || isNull(item) || s.getValue().isEmpty()) {
+        error(item, at, "expected a raw name (captures allowed), found " + kind(item));
+        continue;
+      }
+      try {
+        result.add(Template.compile(s.getValue(), captures));
+      } catch (IllegalArgumentException e) {
+        error(item, at, e.getMessage());
+      }
+    }
+    return result;
   }
 
   private List<NamePattern> excludes(Map<String, Node> f, NamePattern pattern) {
@@ -317,7 +431,7 @@ final class ViewFileParser {
     Map<String, Node> o = fields(m, field + ".");
     Optional<String> capture = string(o, "capture", field + ".capture");
     Optional<String> attribute = string(o, "attribute", field + ".attribute");
-    Set<String> allowed = capture.isPresent() ? Set.of("capture", "join", "map") : Set.of("attribute", "map", "default");
+    Set<String> allowed = capture.isPresent() ? Set.of("capture", "join", "map", "default") : Set.of("attribute", "map", "default");
     for (Map.Entry<String, Node> e : o.entrySet()) {
       if (!allowed.contains(e.getKey()) && !e.getKey().equals("capture") && !e.getKey().equals("attribute")) {
         error(e.getValue(), field + "." + e.getKey(),
@@ -344,7 +458,12 @@ final class ViewFileParser {
                     : "; captures of the match pattern: " + String.join(", ", captures.names())));
         return;
       }
-      labels.add(LabelSpec.capture(label, slot, join, valueMap));
+      Optional<String> fallback = string(o, "default", field + ".default");
+      if (fallback.isPresent() && fallback.get().isEmpty()) {
+        error(o.get("default"), field + ".default", "must not be empty");
+        return;
+      }
+      labels.add(LabelSpec.capture(label, slot, join, valueMap, fallback.orElse(null)));
       return;
     }
     if (attribute.get().isEmpty()) {

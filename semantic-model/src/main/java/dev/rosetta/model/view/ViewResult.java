@@ -15,17 +15,33 @@ import java.util.Optional;
  *       in {@link #droppedPoints()} and {@link #problem()} says why.
  *   <li>{@link Status#UNMATCHED}: no view matched, or the name is malformed ({@link
  *       ViewDecision#malformed()}); the caller applies {@code views.unmatched} to the raw metric.
+ *   <li>{@link Status#OMITTED}: a view matched and every point carried a value the view declares as
+ *       "undefined" ({@code omit_values}); nothing comes out.
  * </ul>
+ *
+ * In every case {@link #omittedPoints()} counts the points left out by {@code omit_values}.
  */
 public record ViewResult(
-    Status status, ViewDecision decision, Optional<Metric> metric, int droppedPoints, Optional<String> problem) {
+    Status status,
+    ViewDecision decision,
+    Optional<Metric> metric,
+    int droppedPoints,
+    Optional<String> problem,
+    int omittedPoints) {
 
   /** The cases of a result. */
   public enum Status {
     MAPPED,
     DROPPED,
     INVALID,
-    UNMATCHED
+    UNMATCHED,
+    OMITTED
+  }
+
+  /** A result without omitted points. */
+  public ViewResult(
+      Status status, ViewDecision decision, Optional<Metric> metric, int droppedPoints, Optional<String> problem) {
+    this(status, decision, metric, droppedPoints, problem, 0);
   }
 
   public ViewResult {

@@ -70,8 +70,14 @@ public final class ViewSet {
   private final JvmIndex jvm;
   private final int captureSlots;
   private final DecisionMemo memo; // null when disabled
+  private final ViewSet overlay; // null when no overlay set is on
 
   private ViewSet(List<View> views, int memoCapacity) {
+    this(views, memoCapacity, null);
+  }
+
+  private ViewSet(List<View> views, int memoCapacity, ViewSet overlay) {
+    this.overlay = overlay;
     this.views = List.copyOf(views);
     SegmentIndex.Builder goIndex = new SegmentIndex.Builder();
     SegmentIndex.Builder dottedIndex = new SegmentIndex.Builder();
@@ -104,6 +110,15 @@ public final class ViewSet {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The overlay views ({@link BuiltinViews#OVERLAYS}), when one is on: a set of its own whose
+   * families come in addition to what this set makes of the same input. The pipeline applies both
+   * to every metric; a name the overlay does not match just gets nothing more.
+   */
+  public Optional<ViewSet> overlay() {
+    return Optional.ofNullable(overlay);
   }
 
   /** The views in priority order; unmodifiable. */
@@ -280,7 +295,31 @@ public final class ViewSet {
     if (unit.isEmpty() && name instanceof GoPath g) {
       unit = Optional.of(g.ucumUnit());
     }
-    return ViewDecision.matched(raw, name, view, semantic, unit, labels);
+    List<Operand> operands = List.of();
+    Derivation derivation = view.derivation();
+    if (!derivation.isEmpty()) {
+      operands = new ArrayList<>(derivation.add().size() + derivation.subtract().size());
+      for (int k = 0; k < 2; k++) {
+        for (Template t : k == 0 ? derivation.add() : derivation.subtract()) {
+          String operand = t.render(captures);
+          ParseResult<MetricName> parsed = MetricName.parse(operand);
+          if (!parsed.isOk()) {
+            return ViewDecision.invalid(raw, name, view, "derive: \"" + operand + "\" is not a raw name: "
+                + parsed.error().message());
+          }
+          operands.add(new Operand(canonical(parsed.value()), k == 0 ? 1 : -1));
+        }
+      }
+    }
+    return ViewDecision.matched(raw, name, view, semantic, unit, labels, operands);
+  }
+
+  /**
+   * The identity of a raw name, as {@link BatchValues} keys it: for a JVM path the canonical
+   * (sorted-key) ObjectName and its segments, otherwise the text.
+   */
+  public static String canonical(MetricName name) {
+    return name instanceof JvmPath j ? j.canonical() : name.text();
   }
 
   /** The number of decisions currently memoized. */
@@ -300,9 +339,18 @@ public final class ViewSet {
    * @param siblings looks up sibling MBean attributes for attribute labels of JVM views
    */
   public ViewResult apply(Metric raw, SiblingAttributes siblings) {
+    return apply(raw, siblings, BatchValues.none());
+  }
+
+  /**
+   * {@link #apply(Metric, SiblingAttributes)}, with the values of the other raw metrics of the same
+   * resource in the same batch for views that {@code derive} their value.
+   */
+  public ViewResult apply(Metric raw, SiblingAttributes siblings, BatchValues values) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(siblings, "siblings");
-    return applyAll(List.of(raw), m -> siblings).get(0);
+    Objects.requireNonNull(values, "values");
+    return applyAll(List.of(raw), m -> siblings, values).get(0);
   }
 
   /**
@@ -319,8 +367,18 @@ public final class ViewSet {
    * @param siblings the sibling MBean attributes for each metric
    */
   public List<ViewResult> applyAll(List<Metric> raw, Function<Metric, SiblingAttributes> siblings) {
+    return applyAll(raw, siblings, BatchValues.none());
+  }
+
+  /**
+   * {@link #applyAll(List, Function)}, with the values of the other raw metrics of the same resource
+   * in the same batch for views that {@code derive} their value.
+   */
+  public List<ViewResult> applyAll(
+      List<Metric> raw, Function<Metric, SiblingAttributes> siblings, BatchValues values) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(siblings, "siblings");
+    Objects.requireNonNull(values, "values");
     List<ViewResult> results = new ArrayList<>(raw.size());
     for (Metric m : raw) {
       ViewDecision d = decide(m.name(), m.unit(), m.type() == MetricType.COUNTER);
@@ -355,16 +413,16 @@ public final class ViewSet {
           continue;
         }
         input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points);
-        ViewResult result = applyDecision(d, input, siblings.apply(m));
+        ViewResult result = applyDecision(d, input, siblings.apply(m), values);
         int lost = m.points().size() - points.size();
         if (problem != null && result.status() == ViewResult.Status.MAPPED) {
           String why = lost + " point(s): " + problem;
           result = new ViewResult(result.status(), d, result.metric(), result.droppedPoints() + lost,
-              Optional.of(result.problem().orElse(why)));
+              Optional.of(result.problem().orElse(why)), result.omittedPoints());
         }
         results.add(result);
       } else {
-        results.add(applyDecision(d, input, siblings.apply(m)));
+        results.add(applyDecision(d, input, siblings.apply(m), values));
       }
     }
     return results;
@@ -407,7 +465,7 @@ public final class ViewSet {
     return out;
   }
 
-  private ViewResult applyDecision(ViewDecision d, Metric raw, SiblingAttributes siblings) {
+  private ViewResult applyDecision(ViewDecision d, Metric raw, SiblingAttributes siblings, BatchValues values) {
     int n = raw.points().size();
     switch (d.kind()) {
       case MALFORMED, UNMATCHED -> {
@@ -425,8 +483,16 @@ public final class ViewSet {
     }
     View view = d.view().orElseThrow();
     MetricType out = d.type().orElse(raw.type());
-    if (!compatible(raw.type(), out)) {
-      return invalid(d, n, "view " + view.id() + " makes a " + out.word() + " but the input is a " + raw.type().word());
+    Optional<Reduce> reduce = d.reduce();
+    boolean distribution = raw.type() == MetricType.HISTOGRAM || raw.type() == MetricType.SUMMARY;
+    if (reduce.isPresent() ? !distribution : !compatible(raw.type(), out)) {
+      return invalid(d, n, "view " + view.id() + " makes a " + out.word()
+          + (reduce.isPresent() ? " (reduce: " + reduce.get().word() + ")" : "") + " but the input is a "
+          + raw.type().word());
+    }
+    if (distribution && reduce.isEmpty() && (view.hasOmitValues() || !d.operands().isEmpty())) {
+      return invalid(d, n, "view " + view.id() + " omits or derives number values but the input is a "
+          + raw.type().word());
     }
     Labels extra = d.labels();
     if (!d.attributeLabels().isEmpty()) {
@@ -457,10 +523,24 @@ public final class ViewSet {
     Optional<BucketLayout> buckets = d.buckets();
     List<Point> points = new ArrayList<>(n);
     int dropped = 0;
+    int omitted = 0;
     String problem = null;
     for (Point p : raw.points()) {
       try {
-        points.add(mapPoint(p, extra, scale, buckets));
+        Point q = p;
+        if (reduce.isPresent()) {
+          q = reduced(p, reduce.get());
+        }
+        if (q instanceof NumberPoint np) {
+          if (d.omits(np.value())) {
+            omitted++;
+            continue;
+          }
+          if (!d.operands().isEmpty()) {
+            q = np.withValue(derived(np, d.operands(), values));
+          }
+        }
+        points.add(mapPoint(q, extra, scale, buckets));
       } catch (IllegalArgumentException e) {
         dropped++;
         if (problem == null) {
@@ -469,13 +549,45 @@ public final class ViewSet {
       }
     }
     if (n > 0 && points.isEmpty()) {
-      return invalid(d, n, problem);
+      if (omitted == n) {
+        return new ViewResult(ViewResult.Status.OMITTED, d, Optional.empty(), 0, Optional.empty(), omitted);
+      }
+      return new ViewResult(ViewResult.Status.INVALID, d, Optional.empty(), dropped, Optional.of(problem), omitted);
     }
     String help = d.help().isEmpty() ? raw.description() : d.help();
     Metric metric =
         new Metric(d.name().orElseThrow(), help, d.unit().orElse(raw.unit()), out, temporality, points);
     return new ViewResult(
-        ViewResult.Status.MAPPED, d, Optional.of(metric), dropped, Optional.ofNullable(problem));
+        ViewResult.Status.MAPPED, d, Optional.of(metric), dropped, Optional.ofNullable(problem), omitted);
+  }
+
+  private static NumberPoint reduced(Point p, Reduce reduce) {
+    if (p instanceof HistogramPoint h) {
+      double v = reduce == Reduce.COUNT ? h.count() : h.sum();
+      if (Double.isNaN(v)) {
+        throw new IllegalArgumentException("the histogram has no sum to reduce to");
+      }
+      return new NumberPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), v);
+    }
+    SummaryPoint s = (SummaryPoint) p;
+    double v = reduce == Reduce.COUNT ? s.count() : s.sum();
+    if (Double.isNaN(v)) {
+      throw new IllegalArgumentException("the summary has no sum to reduce to");
+    }
+    return new NumberPoint(s.labels(), s.startEpochNanos(), s.epochNanos(), v);
+  }
+
+  private static double derived(NumberPoint p, List<Operand> operands, BatchValues values) {
+    double v = p.value();
+    for (Operand o : operands) {
+      java.util.OptionalDouble other = values.value(o.name(), p.labels());
+      if (other.isEmpty()) {
+        throw new IllegalArgumentException("derive needs " + o.name()
+            + " from the same resource in the same batch, which has no such value");
+      }
+      v += o.sign() * other.getAsDouble();
+    }
+    return v;
   }
 
   private static ViewResult invalid(ViewDecision d, int points, String problem) {
@@ -730,10 +842,12 @@ public final class ViewSet {
           views.addAll(new ViewFileParser(name, errors).parse(text));
         }
       }
+      List<View> overlayViews = new ArrayList<>();
       for (String set : BuiltinViews.NAMES) {
         if (!builtins.contains(set)) {
           continue;
         }
+        List<View> into = BuiltinViews.isOverlay(set) ? overlayViews : views;
         for (String[] part : BuiltinViews.parts(set)) {
           String resource = part[0];
           String name = part[1];
@@ -744,7 +858,7 @@ public final class ViewSet {
                   "built-in view set \"" + set + "\" is missing: no resource " + resource
                       + " on the classpath (switch it off in views.builtin, or use a build that has it)"));
             } else {
-              views.addAll(new ViewFileParser(name, errors).parse(text.get()));
+              into.addAll(new ViewFileParser(name, errors).parse(text.get()));
             }
           } catch (IOException e) {
             errors.add(new ViewLoadError(name, 0, -1, "", "", "cannot read " + resource + ": " + e));
@@ -754,7 +868,8 @@ public final class ViewSet {
       if (!errors.isEmpty()) {
         throw new ViewLoadException(errors);
       }
-      return new ViewSet(views, memoCapacity);
+      ViewSet overlay = builtins.stream().anyMatch(BuiltinViews::isOverlay) ? new ViewSet(overlayViews, memoCapacity) : null;
+      return new ViewSet(views, memoCapacity, overlay);
     }
 
     private static String read(Path file, String name, List<ViewLoadError> errors) {

@@ -9,6 +9,8 @@ import dev.rosetta.model.MetricType;
 import dev.rosetta.model.NumberPoint;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.Temporality;
+import dev.rosetta.model.name.MetricName;
+import dev.rosetta.model.view.BatchValues;
 import dev.rosetta.model.view.SiblingAttributes;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewResult;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -120,7 +123,7 @@ class JvmCatalogTest {
     for (String family : List.of(
         "jvm.memory.used", "jvm.memory.committed", "jvm.memory.limit", "jvm.memory.init",
         "jvm.memory.used_after_last_gc", "jvm.gc.collections.count", "jvm.gc.collections.elapsed",
-        "jvm.thread.count", "jvm.class.loaded", "jvm.class.unloaded", "jvm.class.count", "jvm.cpu.time",
+        "jvm.thread.live", "jvm.class.loaded", "jvm.class.unloaded", "jvm.class.count", "jvm.cpu.time",
         "jvm.cpu.count", "jvm.cpu.recent_utilization", "jvm.buffer.memory.used", "jvm.buffer.memory.limit",
         "jvm.buffer.count", "process.uptime")) {
       assertThat(families).as("families from this JVM").containsKey(family);
@@ -144,9 +147,9 @@ class JvmCatalogTest {
     read.samples().forEach(s -> raw.put(s.path(), s.value()));
     SiblingAttributes siblings = siblings(read);
     for (JvmMBeans.Sample s : read.samples()) {
-      ViewResult r = JVM.apply(gauge(s), siblings);
+      ViewResult r = JVM.apply(gauge(s), siblings, values(read));
       if (r.status() != ViewResult.Status.MAPPED) {
-        assertThat(r.status()).as(s.path()).isEqualTo(ViewResult.Status.DROPPED);
+        assertThat(r.status()).as(s.path()).isIn(ViewResult.Status.DROPPED, ViewResult.Status.OMITTED);
         continue;
       }
       Metric m = r.metric().orElseThrow();
@@ -159,7 +162,7 @@ class JvmCatalogTest {
         String attr = s.attribute();
         double factor = attr.equals("ProcessCpuTime") ? 1e-9 : 1e-3; // ns, else ms
         assertThat(v).as("%s from %s", m.name(), s.path()).isCloseTo(s.value() * factor, within(1e-9 * Math.max(1, s.value())));
-      } else {
+      } else if (JVM.decide(s.path()).operands().isEmpty()) {
         assertThat(v).as("%s from %s is not scaled", m.name(), s.path()).isEqualTo(s.value());
       }
     }
@@ -170,7 +173,7 @@ class JvmCatalogTest {
   }
 
   @Test
-  void poolsSumToTheMemoryTotals() {
+  void poolsSumToTheUsedOfTheMemoryAreasButTheAreasAreTheirOwnFamilies() {
     // pools and totals are read one after the other while the JVM allocates: retry, keep the closest
     double best = Double.MAX_VALUE;
     double tolerance = 0;
@@ -179,21 +182,43 @@ class JvmCatalogTest {
       Map<String, List<Point>> families = apply(read);
       double heapPools = sum(families.get("jvm.memory.used"), "heap");
       double nonHeapPools = sum(families.get("jvm.memory.used"), "non_heap");
-      double heap = value(read, "java.lang:type=Memory/HeapMemoryUsage/used");
-      double nonHeap = value(read, "java.lang:type=Memory/NonHeapMemoryUsage/used");
+      double heap = sum(families.get("jvm.memory.area.used"), "heap");
+      double nonHeap = sum(families.get("jvm.memory.area.used"), "non_heap");
+      assertThat(heap).isEqualTo(value(read, "java.lang:type=Memory/HeapMemoryUsage/used"));
       assertThat(heapPools).isPositive();
       assertThat(nonHeapPools).isPositive();
       tolerance = Math.max(4 << 20, 0.02 * heap);
       best = Math.min(best, Math.abs(heapPools - heap) + Math.abs(nonHeapPools - nonHeap));
     }
     assertThat(best).as("|pools - totals| of heap and non-heap used").isLessThanOrEqualTo(tolerance);
-    // the totals themselves are roll-ups of the pools: dropped, never beside them
-    assertThat(JVM.decide("java.lang:type=Memory/HeapMemoryUsage/used").drop()).isTrue();
-    assertThat(JVM.decide("java.lang:type=Memory/NonHeapMemoryUsage/committed").drop()).isTrue();
-    assertThat(JVM.decide("java.lang:type=Memory/HeapMemoryUsage/max").name()).contains("jvm.memory.area.limit");
-    // daemon threads are a part of all threads: never a label value beside the total
+    // init and committed of the heap come from the heap as a whole, not from the pools: own family
+    for (String item : List.of("used", "committed", "init", "max")) {
+      ViewDecision d = JVM.decide("java.lang:type=Memory/HeapMemoryUsage/" + item);
+      assertThat(d.name()).as(item).contains("jvm.memory.area." + (item.equals("max") ? "limit" : item));
+      assertThat(d.labels().asMap()).containsEntry("jvm.memory.type", "heap");
+    }
+    // daemon threads are a part of all threads: the non-daemon series is the difference
     assertThat(JVM.decide("java.lang:type=Threading/DaemonThreadCount").name())
-        .isNotEqualTo(JVM.decide("java.lang:type=Threading/ThreadCount").name());
+        .isEqualTo(JVM.decide("java.lang:type=Threading/ThreadCount").name());
+    assertThat(JVM.decide("java.lang:type=Threading/ThreadCount").operands())
+        .extracting(o -> o.name() + " " + o.sign()).containsExactly("java.lang:type=Threading/DaemonThreadCount -1");
+  }
+
+  @Test
+  void undefinedLimitsAreOmittedNeverNegative() {
+    JvmMBeans.Read read = JvmMBeans.read(SERVER);
+    SiblingAttributes siblings = siblings(read);
+    int omitted = 0;
+    for (JvmMBeans.Sample s : read.samples()) {
+      ViewResult r = JVM.apply(gauge(s), siblings);
+      omitted += r.omittedPoints();
+      if (r.status() == ViewResult.Status.MAPPED && r.metric().orElseThrow().name().matches(".*(limit|init)")) {
+        assertThat(((NumberPoint) r.metric().orElseThrow().points().get(0)).value()).as(s.path()).isNotNegative();
+      }
+    }
+    // this JVM (G1, the test default) has at least the Eden pool's max and the non-heap max undefined
+    assertThat(omitted).isPositive();
+    assertThat(JVM.decide("java.lang:type=Memory/NonHeapMemoryUsage/max").omits(-1)).isTrue();
   }
 
   @Test
@@ -238,11 +263,19 @@ class JvmCatalogTest {
     SiblingAttributes siblings = siblings(read);
     Map<String, List<Point>> families = new TreeMap<>();
     for (JvmMBeans.Sample s : read.samples()) {
-      ViewResult r = JVM.apply(gauge(s), siblings);
-      assertThat(r.status()).as(s.path()).isIn(ViewResult.Status.MAPPED, ViewResult.Status.DROPPED);
+      ViewResult r = JVM.apply(gauge(s), siblings, values(read));
+      assertThat(r.status()).as(s.path())
+          .isIn(ViewResult.Status.MAPPED, ViewResult.Status.DROPPED, ViewResult.Status.OMITTED);
       r.metric().ifPresent(m -> families.computeIfAbsent(m.name(), k -> new ArrayList<>()).addAll(m.points()));
     }
     return families;
+  }
+
+  /** The read's values by canonical path, for views that derive theirs. */
+  private static BatchValues values(JvmMBeans.Read read) {
+    Map<String, Double> byPath = new HashMap<>();
+    read.samples().forEach(s -> byPath.put(ViewSet.canonical(MetricName.parse(s.path()).value()), s.value()));
+    return (name, labels) -> byPath.containsKey(name) ? OptionalDouble.of(byPath.get(name)) : OptionalDouble.empty();
   }
 
   private static double sum(List<Point> points, String memoryType) {

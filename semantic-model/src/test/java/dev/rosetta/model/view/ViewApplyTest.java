@@ -53,6 +53,87 @@ class ViewApplyTest {
     assertThat(p.epochNanos()).isEqualTo(2);
   }
 
+  /** The declared value features: a capture's map with a default, omit_values, derive, reduce. */
+  @Test
+  void captureDefaultsOmittedValuesDerivedValuesAndReductions() throws Exception {
+    ViewSet set = ViewSet.builder().addYaml("features.yaml", """
+        views:
+          - match: "java.lang:type=GarbageCollector,name={gc}/CollectionCount"
+            name: gc.count
+            type: counter
+            labels:
+              action: {capture: gc, map: {"ZGC Pauses": pause}, default: unknown}
+          - match: "java.lang:type=MemoryPool,name={pool}/Usage/max"
+            name: pool.limit
+            omit_values: [-1]
+          - match: "java.lang:type=Threading/ThreadCount"
+            name: threads
+            labels: {daemon: "false"}
+            derive: {subtract: ["java.lang:type=Threading/DaemonThreadCount"]}
+          - match: "/a/{x}:bytes"
+            name: a.sum
+            derive: {add: ["/b/{x}:bytes", "/c:bytes"], subtract: ["/d:bytes"]}
+          - match: "/sched/pauses/total/gc:seconds"
+            name: pause.time
+            type: counter
+            reduce: sum
+          - match: "/sched/pauses/stopping/gc:seconds"
+            name: pause.count
+            type: counter
+            reduce: count
+        """).build();
+
+    Metric pauses = set.apply(gauge("java.lang:type=GarbageCollector,name=ZGC Pauses/CollectionCount", 3,
+        Labels.empty()), SiblingAttributes.none()).metric().orElseThrow();
+    assertThat(pauses.points().get(0).labels()).isEqualTo(Labels.of("action", "pause"));
+    Metric other = set.apply(gauge("java.lang:type=GarbageCollector,name=Epsilon/CollectionCount", 3,
+        Labels.empty()), SiblingAttributes.none()).metric().orElseThrow();
+    assertThat(other.points().get(0).labels()).isEqualTo(Labels.of("action", "unknown"));
+
+    // -1 (undefined) is left out and counted; a defined limit maps
+    ViewResult undefined = set.apply(gauge("java.lang:type=MemoryPool,name=Eden/Usage/max", -1, Labels.empty()),
+        SiblingAttributes.none());
+    assertThat(undefined.status()).isEqualTo(ViewResult.Status.OMITTED);
+    assertThat(undefined.omittedPoints()).isEqualTo(1);
+    assertThat(undefined.metric()).isEmpty();
+    Metric mixed = new Metric("java.lang:type=MemoryPool,name=Eden/Usage/max", "", "", MetricType.GAUGE,
+        Temporality.CUMULATIVE, List.of(new NumberPoint(Labels.of("k", "1"), 0, 1, -1),
+            new NumberPoint(Labels.of("k", "2"), 0, 1, 4096)));
+    ViewResult partly = set.apply(mixed, SiblingAttributes.none());
+    assertThat(partly.status()).isEqualTo(ViewResult.Status.MAPPED);
+    assertThat(partly.omittedPoints()).isEqualTo(1);
+    assertThat(partly.metric().orElseThrow().points()).extracting(p -> ((NumberPoint) p).value()).containsExactly(4096.0);
+
+    // derive: values of other raw metrics of the same resource and batch, by canonical name
+    Map<String, Double> batch = Map.of("java.lang:type=Threading/DaemonThreadCount", 7.0,
+        "/b/x:bytes", 10.0, "/c:bytes", 100.0, "/d:bytes", 1.0);
+    BatchValues values = (name, labels) -> batch.containsKey(name)
+        ? java.util.OptionalDouble.of(batch.get(name)) : java.util.OptionalDouble.empty();
+    assertThat(set.decide("java.lang:type=Threading/ThreadCount").operands())
+        .containsExactly(new Operand("java.lang:type=Threading/DaemonThreadCount", -1));
+    Metric nonDaemon = set.apply(gauge("java.lang:type=Threading/ThreadCount", 20, Labels.empty()),
+        SiblingAttributes.none(), values).metric().orElseThrow();
+    assertThat(((NumberPoint) nonDaemon.points().get(0)).value()).isEqualTo(13);
+    assertThat(((NumberPoint) set.apply(gauge("/a/x:bytes", 1, Labels.empty()), SiblingAttributes.none(), values)
+        .metric().orElseThrow().points().get(0)).value()).isEqualTo(1 + 10 + 100 - 1);
+    ViewResult missing = set.apply(gauge("/a/y:bytes", 1, Labels.empty()), SiblingAttributes.none(), values);
+    assertThat(missing.status()).isEqualTo(ViewResult.Status.INVALID);
+    assertThat(missing.problem().orElseThrow()).contains("derive needs /b/y:bytes from the same resource");
+
+    // reduce: a histogram's sum or count as a counter
+    Metric hist = new Metric("/sched/pauses/total/gc:seconds", "", "s", MetricType.HISTOGRAM, Temporality.CUMULATIVE,
+        List.of(histogram(new double[] {1, 2}, new long[] {1, 2, 3}, 9.5)));
+    Metric time = set.apply(hist, SiblingAttributes.none()).metric().orElseThrow();
+    assertThat(time.type()).isEqualTo(MetricType.COUNTER);
+    assertThat(((NumberPoint) time.points().get(0)).value()).isEqualTo(9.5);
+    Metric count = set.apply(new Metric("/sched/pauses/stopping/gc:seconds", "", "s", MetricType.HISTOGRAM,
+        Temporality.CUMULATIVE, List.of(histogram(new double[] {1, 2}, new long[] {1, 2, 3}, 9.5))),
+        SiblingAttributes.none()).metric().orElseThrow();
+    assertThat(((NumberPoint) count.points().get(0)).value()).isEqualTo(6);
+    assertThat(set.apply(gauge("/sched/pauses/total/gc:seconds", 1, Labels.empty()), SiblingAttributes.none())
+        .status()).as("reduce needs a histogram or summary").isEqualTo(ViewResult.Status.INVALID);
+  }
+
   @Test
   void goUnitsMapWhenTheViewHasNone() {
     Metric raw = new Metric("/gc/heap/allocs:bytes", "", "", MetricType.COUNTER, Temporality.CUMULATIVE,

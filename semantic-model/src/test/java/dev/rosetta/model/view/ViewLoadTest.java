@@ -74,6 +74,20 @@ class ViewLoadTest {
         "{match: '/{a}:bytes', name: x, labels: {l: [1, 2]}} | labels.l | expected a value",
         "{match: '/{a}:bytes', name: x, labels: {l: {capture: a, map: [1]}}} | labels.l.map | expected a map",
         "{match: '/a:bytes', name: x, id: ''} | id | must not be empty",
+        "{match: '/{a}:bytes', name: x, labels: {l: {capture: a, default: ''}}} | labels.l.default | must not be empty",
+        "{match: '/a:bytes', name: x, omit_values: -1} | omit_values | expected a non-empty list of numbers",
+        "{match: '/a:bytes', name: x, omit_values: [x]} | omit_values[0] | expected a finite number",
+        "{match: '/a:bytes', name: x, type: histogram, omit_values: [-1]} | omit_values | applies to number values",
+        "{match: '/a:bytes', name: x, reduce: max, type: counter} | reduce | unknown reduce \"max\"",
+        "{match: '/a:bytes', name: x, reduce: sum} | reduce | give type counter, updowncounter or gauge",
+        "{match: '/a:bytes', name: x, reduce: sum, type: histogram} | reduce | give type counter",
+        "{match: '/a:bytes', name: x, derive: [/b:bytes]} | derive | expected {add: [names], subtract: [names]}",
+        "{match: '/a:bytes', name: x, derive: {}} | derive | missing: add or subtract",
+        "{match: '/a:bytes', name: x, derive: {minus: [/b:bytes]}} | derive.minus | unknown field; valid fields: add, subtract",
+        "{match: '/a:bytes', name: x, derive: {add: []}} | derive.add | expected a non-empty list of raw names",
+        "{match: '/a:bytes', name: x, derive: {add: ['/{b}:bytes']}} | derive.add[0] | unknown capture {b}",
+        "{match: '/a:bytes', name: x, type: summary, derive: {add: [/b:bytes]}} | derive | applies to number values",
+        "{match: '/a:bytes', drop: true, omit_values: [1]} | omit_values | a drop view has no output",
       })
   void fieldErrors(String view, String field, String message) {
     ViewLoadError e = onlyError("views:\n  - " + view + "\n");
@@ -154,7 +168,7 @@ class ViewLoadTest {
     ViewLoadException unknown =
         catchThrowableOfType(ViewLoadException.class, () -> ViewSet.builder().builtin("gox").build());
     assertThat(unknown.errors().get(0).toString())
-        .isEqualTo("builtin:gox: unknown built-in view set \"gox\"; known: go-semconv, go, jvm");
+        .isEqualTo("builtin:gox: unknown built-in view set \"gox\"; known: go-semconv, go, jvm, runtime");
 
     ClassLoader empty = new ClassLoader(null) {};
     ViewLoadException missing =

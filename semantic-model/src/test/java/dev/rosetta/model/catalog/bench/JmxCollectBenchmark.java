@@ -8,6 +8,8 @@ import dev.rosetta.model.Temporality;
 import dev.rosetta.model.view.SiblingAttributes;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewResult;
+import dev.rosetta.model.name.MetricName;
+import dev.rosetta.model.view.BatchValues;
 import dev.rosetta.model.view.ViewSet;
 import io.prometheus.jmx.JmxCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import javax.management.Attribute;
 import javax.management.JMException;
@@ -250,9 +253,20 @@ public class JmxCollectBenchmark {
   List<Metric> map(List<Metric> raw, Map<String, Map<String, String>> strings) {
     SiblingAttributes siblings = (mbean, attribute) ->
         Optional.ofNullable(strings.getOrDefault(mbean.canonicalName(), Map.of()).get(attribute));
+    // values a view derives from (ThreadCount - DaemonThreadCount), by canonical raw name, built on first use
+    Map<String, Double> byName = new HashMap<>();
+    BatchValues values = (name, labels) -> {
+      if (byName.isEmpty()) {
+        for (Metric m : raw) {
+          byName.put(ViewSet.canonical(MetricName.parse(m.name()).value()), ((NumberPoint) m.points().get(0)).value());
+        }
+      }
+      Double v = byName.get(name);
+      return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    };
     List<Metric> out = new ArrayList<>(raw.size());
     for (Metric m : raw) {
-      ViewResult r = views.apply(m, siblings);
+      ViewResult r = views.apply(m, siblings, values);
       if (r.status() == ViewResult.Status.MAPPED) {
         out.add(r.metric().orElseThrow());
       }

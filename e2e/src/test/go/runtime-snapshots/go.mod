@@ -1,0 +1,3 @@
+module rosetta.dev/runtime-snapshots
+
+go 1.19
