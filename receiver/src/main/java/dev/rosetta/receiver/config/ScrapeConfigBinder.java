@@ -377,7 +377,7 @@ final class ScrapeConfigBinder {
   }
 
   private ScrapeReceiverConfig.KubernetesSd kubernetes(ConfigNode n) {
-    ScrapeReceiverConfig.Role role = n.required("role", ROLE, "kubernetes_sd_configs needs a role: pod or endpoints")
+    ScrapeReceiverConfig.Role role = n.required("role", ROLE, "kubernetes_sd_configs needs a role: pod")
         .orElse(ScrapeReceiverConfig.Role.POD);
     Optional<String> apiServer = n.optional("api_server", raw -> {
       String url = ValueParsers.nonEmptyString().parse(raw);
@@ -426,9 +426,6 @@ final class ScrapeConfigBinder {
   private ScrapeReceiverConfig.Selector selector(ConfigNode n, ScrapeReceiverConfig.Role sdRole) {
     ScrapeReceiverConfig.Role role = n.required("role", ROLE, "a selector needs the role it filters")
         .orElse(sdRole);
-    if (sdRole == ScrapeReceiverConfig.Role.POD && role != ScrapeReceiverConfig.Role.POD) {
-      n.error("role", "the pod role supports only pod selectors");
-    }
     String label = n.get("label", "", ValueParsers.string());
     String field = n.get("field", "", ValueParsers.string());
     return new ScrapeReceiverConfig.Selector(role, label, field);
@@ -442,7 +439,7 @@ final class ScrapeConfigBinder {
       }
     }
     throw InvalidValueException.of("unsupported Kubernetes SD role " + Values.quote(raw)
-        + "; Rosetta discovers the roles pod and endpoints");
+        + "; Rosetta discovers the role pod (one target per container port)");
   };
 
   // ---- relabel rules -----------------------------------------------------------------------

@@ -138,8 +138,7 @@ public record ScrapeReceiverConfig(ComponentId id, Kind kind, List<Job> jobs, Li
 
   /** A Kubernetes discovery role Rosetta reads. */
   public enum Role {
-    POD("pod"),
-    ENDPOINTS("endpoints");
+    POD("pod");
 
     public final String word;
 
