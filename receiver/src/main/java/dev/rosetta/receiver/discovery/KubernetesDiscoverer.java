@@ -278,7 +278,7 @@ public final class KubernetesDiscoverer implements Discoverer {
   }
 
   /** The target group of one pod, labelled as Prometheus labels it. */
-  static TargetGroup podGroup(Pod pod) {
+  public static TargetGroup podGroup(Pod pod) {
     String ns = nz(pod.getMetadata().getNamespace());
     String source = "pod/" + ns + "/" + nz(pod.getMetadata().getName());
     String ip = pod.getStatus() == null ? "" : nz(pod.getStatus().getPodIP());
