@@ -31,6 +31,8 @@ final class TargetServer implements AutoCloseable {
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   final Map<String, String> lastAccept = new ConcurrentHashMap<>();
   final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
+  final Map<String, String> lastBody = new ConcurrentHashMap<>();
+  final Map<String, String> lastQuery = new ConcurrentHashMap<>();
 
   TargetServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -54,7 +56,9 @@ final class TargetServer implements AutoCloseable {
     lastAccept.put(path, accept == null ? "" : accept);
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     lastAuthorization.put(path, auth == null ? "" : auth);
-    ex.getRequestBody().readAllBytes();
+    lastBody.put(path, new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    String query = ex.getRequestURI().getRawQuery();
+    lastQuery.put(path, query == null ? "" : query);
     Answer a = answers.get(path);
     try {
       if (a == null) {
