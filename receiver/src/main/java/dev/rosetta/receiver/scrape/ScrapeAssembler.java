@@ -426,7 +426,7 @@ final class ScrapeAssembler implements ExpositionSink {
         if (p.bad) {
           return null;
         }
-        List<double[]> q = p.parts == null ? List.of() : p.parts;
+        List<double[]> q = p.parts == null ? new ArrayList<>() : p.parts;
         q.sort((a, b) -> Double.compare(a[0], b[0]));
         double[] quantiles = new double[q.size()];
         double[] values = new double[q.size()];

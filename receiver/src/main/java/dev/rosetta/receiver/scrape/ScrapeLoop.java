@@ -209,6 +209,11 @@ final class ScrapeLoop {
       } catch (ExpositionException | MalformedBodyException e) {
         failure = ScrapeFailure.PARSE;
         problem = e.getMessage();
+      } catch (RuntimeException e) {
+        // a body this code cannot handle is one target's problem, never the worker's death
+        failure = ScrapeFailure.PARSE;
+        problem = "cannot read the body: " + e;
+        LOG.log(java.util.logging.Level.FINE, "reading a scrape body failed", e);
       }
     }
     double duration = (System.nanoTime() - startNanos) / 1e9;
