@@ -281,6 +281,15 @@ class KubernetesDiscoveryTest {
     server.destroy();
     Thread.sleep(500);
     server = newServer(port);
+    // the informer's new watch on the server that came back (the mock replays no missed events, so
+    // the changes below are made once the watch is there; a real API server would replay them)
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    boolean watching = false;
+    while (!watching && System.nanoTime() < end) {
+      io.fabric8.mockwebserver.http.RecordedRequest r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      watching = r != null && r.getPath().contains("watch=true");
+    }
+    assertThat(watching).as("the informer watches again").isTrue();
     KubernetesClient again = client(port, Runnable::run);
     clients.add(again);
     again.pods().inNamespace("apps").withName("before").delete();
