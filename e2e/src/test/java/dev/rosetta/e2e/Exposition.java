@@ -49,7 +49,7 @@ final class Exposition {
     return sum(name, Map.of());
   }
 
-  private static Sample sample(String line) {
+  static Sample sample(String line) {
     int brace = line.indexOf('{');
     int space = line.indexOf(' ');
     Map<String, String> labels = new TreeMap<>();

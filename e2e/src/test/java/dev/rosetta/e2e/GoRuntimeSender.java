@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Go peer: {@code e2e/src/test/go/runtime-sender}, a standard-library program that reads its own
- * {@code runtime/metrics} and posts them to {@code /v1/go/runtime-metrics}. Built once per test JVM
+ * The Go peer: {@code e2e/src/test/go/runtime-sender}, a program that posts its own {@code
+ * runtime/metrics} to {@code /v1/go/runtime-metrics} with the Go package of {@code clients/go}
+ * (standard library only; a {@code replace} in its go.mod points at the package). Built once per test JVM
  * with the local toolchain, offline ({@code GOPROXY=off}, {@code GOTOOLCHAIN=local}), with its caches
  * under {@code target/go} so that it works as any user, root in CI included.
  */
@@ -73,11 +74,11 @@ final class GoRuntimeSender {
     return run(List.of(binary().toString(), "-dump", "-service", service, "-instance", instance));
   }
 
-  /** Starts the program posting to {@code url} every {@code interval} until it is killed. */
-  static Process start(String url, String service, String instance, String interval, Path log)
+  /** Starts the program posting to Rosetta at {@code endpoint} (its OTLP/HTTP base URL) every {@code interval}. */
+  static Process start(String endpoint, String service, String instance, String interval, Path log)
       throws IOException, InterruptedException {
     PeerLogs.register(log, "Go runtime-sender " + service);
-    return new ProcessBuilder(binary().toString(), "-url", url, "-service", service, "-instance", instance,
+    return new ProcessBuilder(binary().toString(), "-endpoint", endpoint, "-service", service, "-instance", instance,
         "-interval", interval)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Go peer: a real Go program ({@code e2e/src/test/go/runtime-sender}, standard library only,
- * built with the local toolchain — Go 1.19 on Debian bookworm) reads its own {@code runtime/metrics}
- * and posts them to the packaged Rosetta every second; a real Prometheus scrapes Rosetta.
+ * The Go peer: a real Go program ({@code e2e/src/test/go/runtime-sender}, built with the local
+ * toolchain — Go 1.19 on Debian bookworm) posts its own {@code runtime/metrics} to the packaged Rosetta
+ * every second through the Go package {@code clients/go}; a real Prometheus scrapes Rosetta.
  *
  * <p>Every metric that Go version offers ({@code metrics.All()}) is matched by a view ({@code rosetta
  * explain}), nothing reaches the unmatched or invalid path, and every family the views produce is in
@@ -61,7 +61,7 @@ class GoRuntimeSenderTest {
     try (RosettaProcess rosetta = RosettaProcess.start(getClass(), "rosetta", tmp);
         PrometheusProcess prometheus = PrometheusProcess.start(getClass(), tmp.resolve("prometheus"),
             Map.of("rosetta", rosetta.metricsTarget()))) {
-      Process sender = GoRuntimeSender.start(rosetta.httpBase() + "/v1/go/runtime-metrics", JOB, INSTANCE, "1s",
+      Process sender = GoRuntimeSender.start(rosetta.httpBase(), JOB, INSTANCE, "1s",
           Peers.logDir(getClass()).resolve("runtime-sender.log"));
       try {
         Await.until("three posts of the Go peer accepted", DEADLINE, () -> {

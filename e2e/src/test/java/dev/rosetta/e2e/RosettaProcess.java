@@ -164,6 +164,14 @@ final class RosettaProcess implements AutoCloseable {
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs an OTLP/HTTP protobuf body to {@code /v1/metrics}. */
+  HttpResponse<String> postOtlp(byte[] body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(httpBase() + "/v1/metrics"))
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Sends SIGTERM and waits for the exit; returns the exit code. */
   int stop() throws InterruptedException {
     process.destroy(); // SIGTERM

@@ -29,12 +29,62 @@ class ScrapeReceiversTest {
   static final Duration DEADLINE = Duration.ofSeconds(60);
   @TempDir Path tmp;
 
+  /** A client_golang program serving /metrics (the {@link ClientGolangPeer} program's -serve mode). */
+  record GoApp(Process process, int port) implements AutoCloseable {
+    static GoApp start(Class<?> test, String name, String rules) throws Exception {
+      int port = Peers.freePort();
+      Path log = Peers.logDir(test).resolve(name + ".log");
+      PeerLogs.register(log, "client_golang program " + name);
+      Process p = new ProcessBuilder(ClientGolangPeer.binary().toString(), "-rules", rules, "-serve",
+          "127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      Await.until("client_golang program " + name + " serving /metrics", DEADLINE, () -> {
+        assertThat(p.isAlive()).as("the client_golang program runs").isTrue();
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+      }, st -> st == 200);
+      return new GoApp(p, port);
+    }
+
+    String address() {
+      return "127.0.0.1:" + port;
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      Peers.terminate(process, Duration.ofSeconds(5));
+    }
+  }
+
+  static final Set<String> REPORT = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped",
+      "scrape_samples_post_metric_relabeling", "scrape_series_added");
+
+  /** Series keys (name{labels}) without histogram buckets and sums, client_golang's own and the scrape's. */
+  static Set<String> comparable(Map<String, Double> series) {
+    Set<String> out = new TreeSet<>();
+    for (String k : series.keySet()) {
+      String name = k.substring(0, k.indexOf('{'));
+      boolean histogramPart = name.endsWith("_bucket") || name.endsWith("_sum") && series.keySet().stream()
+          .anyMatch(o -> o.startsWith(name.substring(0, name.length() - 4) + "_bucket{"));
+      if (!histogramPart && !REPORT.contains(name) && !ClientGolangTest.CLIENT_GOLANG_ONLY.contains(name)) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
   @Test
   void clientGolangProgramsScrapedByStaticAndFileTargets() throws Exception {
     Peers.prometheus();
-    try (ClientGolangApp a = ClientGolangApp.start(getClass(), "go-a", false);
-        ClientGolangApp b = ClientGolangApp.start(getClass(), "go-b", true);
-        ClientGolangApp c = ClientGolangApp.start(getClass(), "go-c", false)) {
+    ClientGolangPeer.binary();
+    ClientGolangPeer.snapshot("all", tmp.resolve("native"), ClientGolangTest.JOB, "native");
+    try (GoApp a = GoApp.start(getClass(), "go-a", "all");
+        GoApp b = GoApp.start(getClass(), "go-b", "default");
+        GoApp c = GoApp.start(getClass(), "go-c", "default")) {
       Path targets = Files.createDirectories(tmp.resolve("targets"));
       Files.writeString(targets.resolve("b.json"), """
           [{"targets": ["%s"], "labels": {"team": "blue"}}]
@@ -44,24 +94,31 @@ class ScrapeReceiversTest {
             config:
               global: {scrape_interval: 1s, scrape_timeout: 1s}
               scrape_configs:
-                - job_name: go-static
+                - job_name: %s
                   static_configs: [{targets: ["%s"]}]
                 - job_name: go-files
                   file_sd_configs: [{files: ["%s/*.json"]}]
-          """.formatted(a.address(), targets);
+          """.formatted(ClientGolangTest.JOB, a.address(), targets);
       try (RosettaProcess rosetta = RosettaProcess.start(getClass(), "rosetta", tmp, RosettaProcess.Ports.free(), "",
           receivers, "");
           PrometheusProcess prometheus = PrometheusProcess.start(getClass(), tmp.resolve("prometheus"),
               Map.of("rosetta", rosetta.metricsTarget()))) {
-        String sa = "{job=\"go-static\",instance=\"" + a.address() + "\"";
+        assertThat(rosetta.postJson("/v1/go/runtime-metrics", Files.readString(tmp.resolve("native/native.json")))
+            .statusCode()).as("the native form").isEqualTo(200);
+        String sa = "{job=\"" + ClientGolangTest.JOB + "\",instance=\"" + a.address() + "\"";
         String sb = "{job=\"go-files\",instance=\"" + b.address() + "\"";
         assertThat(prometheus.awaitSingle("up" + sa + "}")).isEqualTo(1);
-        assertThat(prometheus.awaitSingle("app_ticks_total" + sa + ",kind=\"fast\"}")).isPositive();
-        assertThat(prometheus.awaitSingle("go_goroutines" + sb + ",team=\"blue\"}")).isPositive();
-        Set<String> families = prometheus.names(sb + "}");
-        System.out.println("families scraped from client_golang with every runtime/metrics rule: " + families);
-        assertThat(families).contains("go_goroutines", "go_memstats_alloc_bytes", "process_cpu_seconds_total",
-            "scrape_duration_seconds", "scrape_samples_scraped", "scrape_series_added", "up");
+        assertThat(prometheus.awaitSingle("go_sched_goroutines" + sa + "}")).isPositive();
+        assertThat(prometheus.awaitSingle("go_sched_goroutines" + sb + ",team=\"blue\"}")).isPositive();
+
+        // the scraped families are those of the push path: the native form of the same program
+        Exposition exposed = Await.until("the scraped and the native series", DEADLINE, rosetta::metrics,
+            e -> !ClientGolangTest.series(e, a.address()).isEmpty() && !ClientGolangTest.series(e, "native").isEmpty());
+        Set<String> scraped = comparable(ClientGolangTest.series(exposed, a.address()));
+        Set<String> pushed = comparable(ClientGolangTest.series(exposed, "native"));
+        System.out.println("Go series scraped from client_golang (every runtime/metrics rule): " + scraped.size());
+        assertThat(scraped).as("series scraped = series of the native form, family by family, label by label")
+            .isEqualTo(pushed);
 
         // a new file: its target joins; the old file's target leaves when its file goes
         Files.writeString(targets.resolve("c.json"), """
@@ -75,16 +132,13 @@ class ScrapeReceiversTest {
         // a target that dies: up 0, and its other series leave /metrics
         a.kill();
         Exposition after = Await.until("up 0 for the killed program", DEADLINE, rosetta::metrics,
-            e -> e.find("up", Map.of("job", "go-static")).stream().anyMatch(s -> s.value() == 0));
+            e -> e.find("up", Map.of("job", ClientGolangTest.JOB)).stream().anyMatch(s -> s.value() == 0));
         Set<String> remaining = after.samples().stream().filter(s -> a.address().equals(s.labels().get("instance")))
             .map(Exposition.Sample::name).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(remaining).as("what remains of the killed target").containsExactlyInAnyOrder("up",
-            "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
-            "scrape_series_added");
+        assertThat(remaining).as("what remains of the killed target").isEqualTo(REPORT);
         assertThat(prometheus.awaitSingle("up" + sa + "} == 0")).isZero();
-        Exposition self = rosetta.metrics();
-        assertThat(self.sum("rosetta_scrape_failures_total", Map.of("job", "go-static", "reason", "connection")))
-            .isPositive();
+        assertThat(after.sum("rosetta_scrape_failures_total", Map.of("job", ClientGolangTest.JOB,
+            "reason", "connection"))).isPositive();
         rosetta.stopCleanly();
       }
     }

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.rosetta.model.MetricType;
+import dev.rosetta.model.name.GoNameRecognizer;
 import dev.rosetta.model.naming.PrometheusNaming;
 import dev.rosetta.model.view.AttributeLabel;
 import dev.rosetta.model.view.ViewDecision;
@@ -39,8 +40,9 @@ import java.util.TreeMap;
  * default (the default built-in sets). With {@code --json}, each input gives exactly one JSON object
  * on one line, keys in this order: {@code input}, {@code matched}, {@code drop}, {@code view},
  * {@code name}, {@code type}, {@code unit}, {@code labels}, {@code prometheus_name} (plus {@code
- * problem} when the matching view's output is invalid for the name); a malformed input gives {@code
- * {"input": ..., "error": ...}} instead.
+ * problem} when the matching view's output is invalid for the name, and {@code recognized_as},
+ * {@code recognized_by} and {@code minus} when the name is another Go instrumentation's name for a
+ * runtime/metrics path); a malformed input gives {@code {"input": ..., "error": ...}} instead.
  *
  * <p>Exit status: 0 when every input parsed; 1 when any was malformed; 2 on a usage error or when
  * the configuration or the views cannot be loaded (the problems go to {@code err}).
@@ -205,6 +207,11 @@ public final class ExplainCommand {
       add(o, "prometheus_name", prom.name);
       Optional<String> problem = d.problem().or(() -> prom.problem);
       problem.ifPresent(p -> o.addProperty("problem", p));
+      d.recognition().ifPresent(r -> {
+        o.addProperty("recognized_as", r.path().text());
+        o.addProperty("recognized_by", r.source().description() + ", " + r.form());
+        r.minus().ifPresent(m -> o.addProperty("minus", m));
+      });
       return o;
     }
 
@@ -213,6 +220,11 @@ public final class ExplainCommand {
       if (d.malformed()) {
         out.println("  error:      " + d.error().orElseThrow().message());
         return;
+      }
+      d.recognition().ifPresent(r -> out.println("  recognized: " + r.describe()));
+      if (!d.matched() && GoNameRecognizer.ambiguous(d.input())) {
+        out.println("  ambiguous:  another Go instrumentation's name for more than one runtime/metrics path;"
+            + " the metric's unit or type tells which when it arrives");
       }
       if (!d.matched()) {
         out.println(

@@ -19,9 +19,11 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The semantic views as a pipeline stage: every raw metric goes through {@link ViewSet#apply};
- * mapped metrics that land in the same family (same name, type and unit) within a scope are merged
- * into one; a {@code drop} view removes the metric; a metric no view matches passes through under
+ * The semantic views as a pipeline stage: the raw metrics of each scope go through {@link
+ * ViewSet#applyAll} together (so that a name of another Go instrumentation recognised as a path can
+ * take the other part of a MemStats composite from the same scope); mapped metrics that land in the
+ * same family (same name, type and unit) within a scope are merged into one, one point per series
+ * (duplicates counted); a {@code drop} view removes the metric; a metric no view matches passes through under
  * its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
  * {@code views.unmatched} says. Every outcome is counted by points.
  *
@@ -41,7 +43,7 @@ public final class ViewsStage implements MetricStage {
   /** Receives point counts per outcome. */
   @FunctionalInterface
   public interface Counter {
-    /** {@code outcome}: mapped, dropped, invalid, unmatched_passthrough, unmatched_dropped. */
+    /** {@code outcome}: mapped, dropped, invalid, unmatched_passthrough, unmatched_dropped, duplicate. */
     void count(String outcome, long points);
   }
 
@@ -67,20 +69,27 @@ public final class ViewsStage implements MetricStage {
     long invalid = 0;
     long passed = 0;
     long unmatchedDropped = 0;
+    long duplicates = 0;
     List<ResourceMetrics> resources = new ArrayList<>(batch.resources().size());
     for (ResourceMetrics rm : batch.resources()) {
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
-        Map<FamilyKey, Metric> out = new LinkedHashMap<>();
+        Map<FamilyKey, Family> out = new LinkedHashMap<>();
+        List<Metric> normalized = new ArrayList<>(sm.metrics().size());
         for (Metric raw : sm.metrics()) {
-          Metric m = GoHistograms.normalize(raw);
-          ViewResult r = views.apply(m, siblings(m));
+          normalized.add(GoHistograms.normalize(raw));
+        }
+        List<ViewResult> results = views.applyAll(normalized, ViewsStage::siblings);
+        for (int i = 0; i < normalized.size(); i++) {
+          Metric m = normalized.get(i);
+          ViewResult r = results.get(i);
           int n = m.points().size();
           switch (r.status()) {
             case MAPPED -> {
               Metric sem = r.metric().orElseThrow();
-              merge(out, sem);
-              mapped += sem.points().size();
+              int lost = merge(out, sem, r.decision().recognition().map(x -> x.source().rank()).orElse(0));
+              mapped += sem.points().size() - lost;
+              duplicates += lost;
               if (r.droppedPoints() > 0) {
                 invalid += r.droppedPoints();
                 logOnce(r);
@@ -93,8 +102,9 @@ public final class ViewsStage implements MetricStage {
             }
             case UNMATCHED -> {
               if (unmatched == Unmatched.PASSTHROUGH) {
-                merge(out, m);
-                passed += n;
+                int lost = merge(out, m, 0);
+                passed += n - lost;
+                duplicates += lost;
               } else {
                 unmatchedDropped += n;
               }
@@ -102,7 +112,9 @@ public final class ViewsStage implements MetricStage {
           }
         }
         if (!out.isEmpty()) {
-          scopes.add(new ScopeMetrics(sm.scope(), List.copyOf(out.values())));
+          List<Metric> metrics = new ArrayList<>(out.size());
+          out.values().forEach(f -> metrics.add(f.metric()));
+          scopes.add(new ScopeMetrics(sm.scope(), metrics));
         }
       }
       if (!scopes.isEmpty()) {
@@ -114,6 +126,7 @@ public final class ViewsStage implements MetricStage {
     count("invalid", invalid);
     count("unmatched_passthrough", passed);
     count("unmatched_dropped", unmatchedDropped);
+    count("duplicate", duplicates);
     return new MetricBatch(resources);
   }
 
@@ -133,30 +146,55 @@ public final class ViewsStage implements MetricStage {
 
   private record FamilyKey(String name, dev.rosetta.model.MetricType type, String unit) {}
 
+  /** A point kept for a series, with the rank of the metric it came from (lower wins). */
+  private record Ranked(Point point, int rank, int metric) {}
+
+  /** One output family of a scope: its first metric (name, help, type) and the points kept. */
+  private static final class Family {
+    private final Metric first;
+    private final List<Ranked> points = new ArrayList<>();
+    private final Map<Labels, Integer> bySeries = new java.util.HashMap<>();
+    private int metrics;
+
+    Family(Metric first) {
+      this.first = first;
+    }
+
+    Metric metric() {
+      List<Point> all = new ArrayList<>(points.size());
+      points.forEach(r -> all.add(r.point()));
+      return all.equals(first.points()) ? first : first.withPoints(all);
+    }
+  }
+
   /**
-   * Adds a metric to its family. When two raw metrics land on the same series (the same data under
-   * two names, such as Go's /gc/pauses:seconds and /sched/pauses/total/gc:seconds), the first point
-   * is kept: a series has one value per batch.
+   * Adds a metric to its family and returns how many of its points were duplicates. When two raw
+   * metrics land on the same series (the same data under two names: Go's /gc/pauses:seconds and
+   * /sched/pauses/total/gc:seconds, or a path and client_golang's MemStats-style name for it), one
+   * point is kept, a series having one value per batch: the one of lower rank (the path, then
+   * client_golang's runtime/metrics name, then other recognised names, see
+   * {@link dev.rosetta.model.name.Recognition.Source#rank()}), else the first. Points of one metric
+   * are all kept (a delta metric may carry several points of one series).
    */
-  private static void merge(Map<FamilyKey, Metric> out, Metric m) {
-    FamilyKey k = new FamilyKey(m.name(), m.type(), m.unit());
-    Metric prev = out.get(k);
-    if (prev == null) {
-      out.put(k, m);
-    } else {
-      List<Point> all = new ArrayList<>(prev.points().size() + m.points().size());
-      all.addAll(prev.points());
-      java.util.Set<Labels> seen = new java.util.HashSet<>();
-      for (Point p : prev.points()) {
-        seen.add(p.labels());
-      }
-      for (Point p : m.points()) {
-        if (seen.add(p.labels())) {
-          all.add(p);
+  private static int merge(Map<FamilyKey, Family> out, Metric m, int rank) {
+    Family f = out.computeIfAbsent(new FamilyKey(m.name(), m.type(), m.unit()), k -> new Family(m));
+    int id = f.metrics++;
+    int duplicates = 0;
+    for (Point p : m.points()) {
+      Integer at = f.bySeries.get(p.labels());
+      if (at == null || f.points.get(at).metric() == id) {
+        if (at == null) {
+          f.bySeries.put(p.labels(), f.points.size());
+        }
+        f.points.add(new Ranked(p, rank, id));
+      } else {
+        duplicates++;
+        if (rank < f.points.get(at).rank()) {
+          f.points.set(at, new Ranked(p, rank, id));
         }
       }
-      out.put(k, prev.withPoints(all));
     }
+    return duplicates;
   }
 
   /** Sibling attributes from the {@code __attr_*} labels of the metric's first point. */

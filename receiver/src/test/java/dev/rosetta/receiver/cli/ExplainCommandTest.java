@@ -108,6 +108,31 @@ class ExplainCommandTest {
   }
 
   @Test
+  void namesOfOtherGoInstrumentationsAnswerWithTheirPathsView() {
+    int code = run("", "--json", "go_cpu_classes_gc_mark_assist_cpu_seconds_total",
+        "/cpu/classes/gc/mark/assist:cpu-seconds", "go_memstats_heap_inuse_bytes", "go_future_widgets_total");
+    assertThat(code).isZero();
+    List<JsonObject> objects = jsonLines();
+    JsonObject byName = objects.get(0);
+    JsonObject byPath = objects.get(1);
+    for (String key : List.of("matched", "view", "name", "type", "unit", "labels", "prometheus_name")) {
+      assertThat(byName.get(key)).as(key).isEqualTo(byPath.get(key));
+    }
+    assertThat(byName.get("recognized_as").getAsString()).isEqualTo("/cpu/classes/gc/mark/assist:cpu-seconds");
+    assertThat(byName.get("recognized_by").getAsString()).contains("client_golang");
+    assertThat(byPath.has("recognized_as")).isFalse();
+    assertThat(objects.get(2).get("recognized_as").getAsString()).isEqualTo("/memory/classes/heap/unused:bytes");
+    assertThat(objects.get(2).get("minus").getAsString()).isEqualTo("go_memstats_heap_alloc_bytes");
+    assertThat(objects.get(3).get("matched").getAsBoolean()).isFalse();
+
+    out.reset();
+    run("", "go_cpu_classes_gc_mark_assist_cpu_seconds_total", "go_gc_heap_allocs");
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("recognized: /cpu/classes/gc/mark/assist:cpu-seconds (client_golang")
+        .contains("view:       go.cpu.time.detailed").contains("ambiguous:");
+  }
+
+  @Test
   void prometheusNamesFollowTheTypeAndUnit() {
     run("", "--config=" + config, "--json",
         "/sched/latencies:seconds", "java.lang:name=G1 Eden Space,type=MemoryPool/Usage/used", "app.load",

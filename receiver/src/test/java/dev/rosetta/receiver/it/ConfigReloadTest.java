@@ -84,7 +84,8 @@ class ConfigReloadTest {
       assertThat(text)
           .contains("room_temp_v2{room=\"c\",} 21.5")
           .doesNotContain("room_temp_v3")
-          .contains("rosetta_config_reloads_total{result=\"failure\",} 1.0")
+          // the poller may have tried the broken file too before the direct reload: one or two failures
+          .containsPattern("rosetta_config_reloads_total\\{result=\"failure\",} [12]\\.0")
           .contains("rosetta_config_last_reload_successful 0.0");
       assertThat(reloader.current().relabel().output().configs().get(0).replacement()).isEqualTo("room_temp_v2");
 

@@ -4,6 +4,7 @@ import dev.rosetta.model.Labels;
 import dev.rosetta.model.MetricType;
 import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.NameError;
+import dev.rosetta.model.name.Recognition;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,10 @@ import java.util.Optional;
  *   <li>{@link Kind#UNMATCHED}: no view matched; the pipeline applies {@code views.unmatched}.
  *   <li>{@link Kind#MALFORMED}: the name does not parse; {@link #error()} says where and why.
  * </ul>
+ *
+ * <p>A name of another Go instrumentation that {@link dev.rosetta.model.name.GoNameRecognizer}
+ * recognises is decided as the runtime/metrics path it measures: {@link #recognition()} says which,
+ * {@link #metricName()} is that path, and everything else is the path's decision.
  *
  * Immutable and thread-safe.
  */
@@ -49,6 +54,7 @@ public final class ViewDecision {
   private final Optional<String> unit;
   private final Labels labels;
   private final String problem;
+  private final Recognition recognition;
 
   private ViewDecision(
       Kind kind,
@@ -60,7 +66,8 @@ public final class ViewDecision {
       Optional<MetricType> type,
       Optional<String> unit,
       Labels labels,
-      String problem) {
+      String problem,
+      Recognition recognition) {
     this.kind = kind;
     this.input = input;
     this.metricName = metricName;
@@ -71,32 +78,46 @@ public final class ViewDecision {
     this.unit = unit;
     this.labels = labels;
     this.problem = problem;
+    this.recognition = recognition;
   }
 
   static ViewDecision malformed(String input, NameError error) {
     return new ViewDecision(
-        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+        Kind.MALFORMED, input, null, error, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null, null);
   }
 
   static ViewDecision unmatched(String input, MetricName metricName) {
     return new ViewDecision(
-        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+        Kind.UNMATCHED, input, metricName, null, null, null, Optional.empty(), Optional.empty(), Labels.empty(), null, null);
   }
 
   static ViewDecision dropped(String input, MetricName metricName, View view) {
     return new ViewDecision(
-        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null);
+        Kind.DROPPED, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), null, null);
   }
 
   static ViewDecision invalid(String input, MetricName metricName, View view, String problem) {
     return new ViewDecision(
-        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem);
+        Kind.INVALID, input, metricName, null, view, null, Optional.empty(), Optional.empty(), Labels.empty(), problem, null);
   }
 
   static ViewDecision matched(
       String input, MetricName metricName, View view, String name, Optional<String> unit, Labels labels) {
     return new ViewDecision(
-        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null);
+        Kind.MATCHED, input, metricName, null, view, name, view.type(), unit, labels, null, null);
+  }
+
+  /**
+   * This decision, made for the path a name was recognised as, as the decision for that name: the
+   * input is the name, the rest is the path's.
+   */
+  ViewDecision recognized(Recognition r) {
+    return new ViewDecision(kind, r.input(), metricName, error, view, name, type, unit, labels, problem, r);
+  }
+
+  /** The path a name of another Go instrumentation was recognised as; empty for any other name. */
+  public Optional<Recognition> recognition() {
+    return Optional.ofNullable(recognition);
   }
 
   public Kind kind() {
@@ -123,7 +144,7 @@ public final class ViewDecision {
     return kind == Kind.MALFORMED;
   }
 
-  /** The parsed name; empty when malformed. */
+  /** The parsed name (for a recognised name, the path it was recognised as); empty when malformed. */
   public Optional<MetricName> metricName() {
     return Optional.ofNullable(metricName);
   }
@@ -203,7 +224,8 @@ public final class ViewDecision {
       case UNMATCHED -> "unmatched " + input;
       case DROPPED -> "dropped " + input + " by " + view.id();
       case INVALID -> "invalid " + input + " by " + view.id() + ": " + problem;
-      case MATCHED -> input + " -> " + name + labels + " by " + view.id();
+      case MATCHED -> input + (recognition == null ? "" : " as " + recognition.path()) + " -> " + name + labels
+          + " by " + view.id();
     };
   }
 
@@ -216,7 +238,8 @@ public final class ViewDecision {
         && Objects.equals(name, d.name)
         && labels.equals(d.labels)
         && Objects.equals(problem, d.problem)
-        && Objects.equals(error, d.error);
+        && Objects.equals(error, d.error)
+        && Objects.equals(recognition, d.recognition);
   }
 
   @Override

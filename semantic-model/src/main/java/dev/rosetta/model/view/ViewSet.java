@@ -9,11 +9,14 @@ import dev.rosetta.model.NumberPoint;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.SummaryPoint;
 import dev.rosetta.model.Temporality;
+import dev.rosetta.model.name.ClientGolangNames;
+import dev.rosetta.model.name.GoNameRecognizer;
 import dev.rosetta.model.name.GoPath;
 import dev.rosetta.model.name.JvmPath;
 import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.ObjectName;
 import dev.rosetta.model.name.ParseResult;
+import dev.rosetta.model.name.Recognition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A compiled, ordered set of views and the decisions it makes.
@@ -41,6 +45,14 @@ import java.util.Set;
  *
  * <p><b>Memo.</b> {@link #decide(String)} memoizes decisions per distinct raw name in a bounded
  * memo ({@link Builder#memoCapacity(int)}); decisions depend on the name only, never on a value.
+ *
+ * <p><b>Names of other Go instrumentations.</b> A name that {@link GoNameRecognizer} recognises
+ * (client_golang's {@code go_cpu_classes_gc_mark_assist_cpu_seconds_total}, {@code
+ * go_memstats_heap_alloc_bytes}, OpenTelemetry Go's deprecated {@code process.runtime.go.*}) is
+ * decided as the runtime/metrics path it measures, so the views of that path apply to it: the same
+ * family, labels and value as the path itself. Only when no view matches the path is the name
+ * decided as itself. {@link #applyAll} also takes the values over: a histogram's bucket bounds back
+ * to the runtime's edges, a MemStats composite minus its other part.
  *
  * <p>Immutable apart from the memo, and thread-safe.
  */
@@ -99,7 +111,11 @@ public final class ViewSet {
     return views;
   }
 
-  /** The decision for a raw metric name, memoized. Never throws for a bad name. */
+  /**
+   * The decision for a raw metric name, memoized. A recognised name that stands for two paths (see
+   * {@link GoNameRecognizer}) is decided as itself here; {@link #decide(String, String, boolean)}
+   * tells them apart. Never throws for a bad name.
+   */
   public ViewDecision decide(String rawName) {
     Objects.requireNonNull(rawName, "rawName");
     if (memo == null) {
@@ -113,14 +129,50 @@ public final class ViewSet {
     return d;
   }
 
+  /**
+   * The decision for a metric's raw name, memoized, with the metric's unit and whether it is a
+   * counter: they decide which path the few recognised names that stand for two paths are.
+   */
+  public ViewDecision decide(String rawName, String unit, boolean counter) {
+    Objects.requireNonNull(rawName, "rawName");
+    Objects.requireNonNull(unit, "unit");
+    if (!GoNameRecognizer.ambiguous(rawName)) {
+      return decide(rawName);
+    }
+    String key = rawName + '\u0000' + unit + '\u0000' + counter;
+    ViewDecision d = memo == null ? null : memo.get(key);
+    if (d == null) {
+      d = decideUncached(rawName, GoNameRecognizer.recognize(rawName, unit, counter));
+      if (memo != null) {
+        memo.put(key, d);
+      }
+    }
+    return d;
+  }
+
   /** The decision for a raw metric name, computed without the memo. Never throws for a bad name. */
   public ViewDecision decideUncached(String rawName) {
     Objects.requireNonNull(rawName, "rawName");
+    return decideUncached(rawName,
+        rawName.isEmpty() || rawName.charAt(0) == '/' ? Optional.empty() : GoNameRecognizer.recognize(rawName));
+  }
+
+  private ViewDecision decideUncached(String rawName, Optional<Recognition> recognition) {
+    if (recognition.isPresent()) {
+      Recognition r = recognition.get();
+      ViewDecision d = decideParsed(r.path().text(), r.path());
+      if (d.kind() != ViewDecision.Kind.UNMATCHED) {
+        return d.recognized(r);
+      }
+    }
     ParseResult<MetricName> parsed = MetricName.parse(rawName);
     if (!parsed.isOk()) {
       return ViewDecision.malformed(rawName, parsed.error());
     }
-    MetricName name = parsed.value();
+    return decideParsed(rawName, parsed.value());
+  }
+
+  private ViewDecision decideParsed(String rawName, MetricName name) {
     Captures captures = new Captures(captureSlots);
     Captures scratch = null; // for excludes
     int[] a;
@@ -250,7 +302,112 @@ public final class ViewSet {
   public ViewResult apply(Metric raw, SiblingAttributes siblings) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(siblings, "siblings");
-    ViewDecision d = decide(raw.name());
+    return applyAll(List.of(raw), m -> siblings).get(0);
+  }
+
+  /**
+   * Maps metrics received together (one scope of one resource of a batch) through their decisions,
+   * as {@link #apply} does one, and returns one result per metric in order. A metric whose name was
+   * recognised as a Go runtime path ({@link ViewDecision#recognition()}) is mapped as that path
+   * with its values taken over: histogram bucket bounds that client_golang moved below the
+   * runtime's edges are moved back, and a MemStats composite (such as {@code
+   * go_memstats_heap_inuse_bytes}) takes away the other part named by the recognition, which must be
+   * among {@code raw} with a point of the same labels (else the result is {@link
+   * ViewResult.Status#INVALID} and says so). Never throws for bad input.
+   *
+   * @param raw the metrics, named by their raw names
+   * @param siblings the sibling MBean attributes for each metric
+   */
+  public List<ViewResult> applyAll(List<Metric> raw, Function<Metric, SiblingAttributes> siblings) {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(siblings, "siblings");
+    List<ViewResult> results = new ArrayList<>(raw.size());
+    for (Metric m : raw) {
+      ViewDecision d = decide(m.name(), m.unit(), m.type() == MetricType.COUNTER);
+      Metric input = m;
+      if (d.recognition().isPresent()) {
+        Recognition r = d.recognition().get();
+        String problem = null;
+        List<Point> points = m.points();
+        if (r.boundsBelowEdges()) {
+          points = restoreEdges(points);
+        }
+        if (r.minus().isPresent()) {
+          Metric other = null;
+          for (Metric o : raw) {
+            if (o.name().equals(r.minus().get()) && o.type() != MetricType.HISTOGRAM && o.type() != MetricType.SUMMARY) {
+              other = o;
+              break;
+            }
+          }
+          if (other == null) {
+            results.add(invalid(d, m.points().size(), r.input() + " gives " + r.path() + " only as a difference: "
+                + r.input() + " - " + r.minus().get() + ", and " + r.minus().get() + " is not in the same batch"));
+            continue;
+          }
+          points = minus(points, other.points());
+          if (points.size() < m.points().size()) {
+            problem = "no point of " + r.minus().get() + " with the same labels";
+          }
+        }
+        if (problem != null && points.isEmpty()) {
+          results.add(invalid(d, m.points().size(), problem));
+          continue;
+        }
+        input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points);
+        ViewResult result = applyDecision(d, input, siblings.apply(m));
+        int lost = m.points().size() - points.size();
+        if (problem != null && result.status() == ViewResult.Status.MAPPED) {
+          String why = lost + " point(s): " + problem;
+          result = new ViewResult(result.status(), d, result.metric(), result.droppedPoints() + lost,
+              Optional.of(result.problem().orElse(why)));
+        }
+        results.add(result);
+      } else {
+        results.add(applyDecision(d, input, siblings.apply(m)));
+      }
+    }
+    return results;
+  }
+
+  /** Histogram points with every bound moved from client_golang's float below the edge to the edge. */
+  private static List<Point> restoreEdges(List<Point> points) {
+    List<Point> out = new ArrayList<>(points.size());
+    for (Point p : points) {
+      if (p instanceof HistogramPoint h) {
+        double[] bounds = h.bounds().clone();
+        for (int i = 0; i < bounds.length; i++) {
+          double edge = ClientGolangNames.runtimeEdge(bounds[i]);
+          bounds[i] = Double.isInfinite(edge) ? bounds[i] : edge;
+        }
+        out.add(new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), bounds, h.counts().clone(),
+            h.count(), h.sum(), h.min(), h.max()));
+      } else {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Number points less the other metric's point of the same labels; points without one are left out. */
+  private static List<Point> minus(List<Point> points, List<Point> others) {
+    Map<Labels, NumberPoint> byLabels = new HashMap<>();
+    for (Point o : others) {
+      if (o instanceof NumberPoint np) {
+        byLabels.putIfAbsent(np.labels(), np);
+      }
+    }
+    List<Point> out = new ArrayList<>(points.size());
+    for (Point p : points) {
+      NumberPoint other = byLabels.get(p.labels());
+      if (p instanceof NumberPoint np && other != null) {
+        out.add(np.withValue(np.value() - other.value()));
+      }
+    }
+    return out;
+  }
+
+  private ViewResult applyDecision(ViewDecision d, Metric raw, SiblingAttributes siblings) {
     int n = raw.points().size();
     switch (d.kind()) {
       case MALFORMED, UNMATCHED -> {
@@ -342,7 +499,7 @@ public final class ViewSet {
       if (buckets.isPresent()) {
         q = buckets.get().apply(h, scale);
       } else if (scale != 1) {
-        double[] bounds = h.bounds();
+        double[] bounds = h.bounds().clone(); // the raw point may be shared: never scale it in place
         for (int i = 0; i < bounds.length; i++) {
           bounds[i] *= scale;
         }
@@ -577,18 +734,21 @@ public final class ViewSet {
         if (!builtins.contains(set)) {
           continue;
         }
-        String name = BuiltinViews.sourceName(set);
-        try {
-          Optional<String> text = BuiltinViews.text(set, classLoader);
-          if (text.isEmpty()) {
-            errors.add(new ViewLoadError(name, 0, -1, "", "",
-                "built-in view set \"" + set + "\" is missing: no resource " + BuiltinViews.resource(set)
-                    + " on the classpath (switch it off in views.builtin, or use a build that has it)"));
-          } else {
-            views.addAll(new ViewFileParser(name, errors).parse(text.get()));
+        for (String[] part : BuiltinViews.parts(set)) {
+          String resource = part[0];
+          String name = part[1];
+          try {
+            Optional<String> text = BuiltinViews.text(resource, classLoader);
+            if (text.isEmpty()) {
+              errors.add(new ViewLoadError(name, 0, -1, "", "",
+                  "built-in view set \"" + set + "\" is missing: no resource " + resource
+                      + " on the classpath (switch it off in views.builtin, or use a build that has it)"));
+            } else {
+              views.addAll(new ViewFileParser(name, errors).parse(text.get()));
+            }
+          } catch (IOException e) {
+            errors.add(new ViewLoadError(name, 0, -1, "", "", "cannot read " + resource + ": " + e));
           }
-        } catch (IOException e) {
-          errors.add(new ViewLoadError(name, 0, -1, "", "", "cannot read " + BuiltinViews.resource(set) + ": " + e));
         }
       }
       if (!errors.isEmpty()) {

@@ -190,6 +190,11 @@ class ViewApplyTest {
     HistogramPoint p = (HistogramPoint) set.apply(plain, SiblingAttributes.none()).metric().orElseThrow().points().get(0);
     assertThat(p.bounds()).containsExactly(0.001, 0.005);
     assertThat(p.counts()).containsExactly(1, 2, 3);
+    // the raw point is left as it was: mapping it again gives the same result
+    assertThat(((HistogramPoint) plain.points().get(0)).bounds()).containsExactly(1, 5);
+    HistogramPoint again =
+        (HistogramPoint) set.apply(plain, SiblingAttributes.none()).metric().orElseThrow().points().get(0);
+    assertThat(again.bounds()).containsExactly(0.001, 0.005);
 
     Metric summary = new Metric("app.summary.ms", "", "ms", MetricType.SUMMARY, Temporality.CUMULATIVE,
         List.of(new SummaryPoint(Labels.empty(), 0, 1, 10, 2000, new double[] {0.5, 0.99}, new double[] {100, 900})));

@@ -169,7 +169,8 @@ class ViewLoadTest {
     ClassLoader loader = new ResourceLoader(
         "dev/rosetta/views/go.yaml", "views: [{id: from.go, match: '/a:bytes', name: go.a}, {match: '/b:bytes', name: go.b}]",
         "dev/rosetta/views/go-semconv.yaml", "views: [{id: from.semconv, match: '/b:bytes', name: semconv.b}]",
-        "dev/rosetta/views/jvm.yaml", "views: []");
+        "dev/rosetta/views/jvm.yaml", "views: []",
+        "dev/rosetta/views/go-names.yaml", "views: []");
     ViewSet set = ViewSet.builder()
         .classLoader(loader)
         .builtins(List.of("jvm", "go", "go-semconv"))

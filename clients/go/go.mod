@@ -1,0 +1,3 @@
+module rosetta.dev/clients/go
+
+go 1.19
