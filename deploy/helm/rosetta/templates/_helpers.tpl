@@ -55,6 +55,16 @@ files and the config names none itself.
 */}}
 {{- define "rosetta.configMap" -}}
 {{- $config := deepCopy (.Values.config | default dict) }}
+{{- if include "rosetta.scraping" . }}
+{{- $receivers := get $config "receivers" | default dict }}
+{{- if .Values.scrape.prometheus.enabled }}
+{{- $_ := set $receivers "prometheus" (include "rosetta.scrapeReceiver" (dict "ctx" . "kind" "prometheus") | fromYaml) }}
+{{- end }}
+{{- if .Values.scrape.jolokia.enabled }}
+{{- $_ := set $receivers "jolokia" (include "rosetta.scrapeReceiver" (dict "ctx" . "kind" "jolokia") | fromYaml) }}
+{{- end }}
+{{- $_ := set $config "receivers" $receivers }}
+{{- end }}
 {{- if .Values.views }}
 {{- $views := get $config "views" | default dict }}
 {{- if not (hasKey $views "files") }}
@@ -74,6 +84,7 @@ the rest is hot-reloaded.
 {{- $config := .Values.config | default dict }}
 {{- $restartOnly := dict }}
 {{- $_ := set $restartOnly "receivers" (get $config "receivers") }}
+{{- $_ := set $restartOnly "scrape" .Values.scrape }}
 {{- $_ := set $restartOnly "exporters" (get $config "exporters") }}
 {{- $_ := set $restartOnly "shutdown_timeout" (dig "service" "shutdown_timeout" "" $config) }}
 {{- toYaml $restartOnly }}
@@ -121,4 +132,63 @@ grpc: {{ $grpc | quote }}
 http: {{ $http | quote }}
 {{- end }}
 metrics: {{ $metrics | quote }}
+{{- end }}
+
+{{/* "true" when a scrape receiver is on. */}}
+{{- define "rosetta.scraping" -}}
+{{- if and .Values.scrape (or .Values.scrape.prometheus.enabled .Values.scrape.jolokia.enabled) }}true{{- end }}
+{{- end }}
+
+{{/* Whether discovery is limited to the pod's node: scrape.nodeLocal, or true for a DaemonSet. */}}
+{{- define "rosetta.nodeLocal" -}}
+{{- if kindIs "bool" .Values.scrape.nodeLocal }}{{- if .Values.scrape.nodeLocal }}true{{- end }}
+{{- else if eq .Values.kind "DaemonSet" }}true{{- end }}
+{{- end }}
+
+{{/*
+One scrape receiver (prometheus or jolokia) with Kubernetes pod discovery and the annotation
+recipe. Called with (dict "ctx" $ "kind" "prometheus"|"jolokia").
+*/}}
+{{- define "rosetta.scrapeReceiver" -}}
+{{- $v := .ctx.Values }}
+{{- $s := get $v.scrape .kind }}
+{{- $prefix := ternary "__meta_kubernetes_pod_annotation_prometheus_io_" "__meta_kubernetes_pod_annotation_jolokia_io_" (eq .kind "prometheus") }}
+{{- $sd := dict "role" "pod" }}
+{{- with $v.scrape.namespaces }}
+{{- $_ := set $sd "namespaces" (dict "names" .) }}
+{{- end }}
+{{- if include "rosetta.nodeLocal" .ctx }}
+{{- $_ := set $sd "selectors" (list (dict "role" "pod" "field" "spec.nodeName=${env:NODE_NAME}")) }}
+{{- end }}
+{{- $relabel := list
+  (dict "source_labels" (list (printf "%sscrape" $prefix)) "action" "keep" "regex" "true")
+  (dict "source_labels" (list "__meta_kubernetes_pod_phase") "action" "drop" "regex" "(Succeeded|Failed)")
+  (dict "source_labels" (list "__meta_kubernetes_pod_label_app_kubernetes_io_name" "__meta_kubernetes_pod_label_app_kubernetes_io_instance") "action" "drop" "regex" (printf "%s;%s" (include "rosetta.name" .ctx) .ctx.Release.Name))
+}}
+{{- if eq .kind "prometheus" }}
+{{- $relabel = append $relabel (dict "source_labels" (list (printf "%sscheme" $prefix)) "regex" "(https?)" "target_label" "__scheme__") }}
+{{- else }}
+{{- $relabel = append $relabel (dict "source_labels" (list "__meta_kubernetes_pod_container_port_name" (printf "%sport" $prefix)) "action" "keep" "regex" "jolokia;|.*;.+") }}
+{{- end }}
+{{- $relabel = append $relabel (dict "source_labels" (list (printf "%spath" $prefix)) "regex" "(.+)" "target_label" "__metrics_path__") }}
+{{- $relabel = append $relabel (dict "source_labels" (list "__address__" (printf "%sport" $prefix)) "regex" "([^:]+)(?::\\d+)?;(\\d+)" "replacement" "$1:$2" "target_label" "__address__") }}
+{{- $relabel = append $relabel (dict "action" "labelmap" "regex" "__meta_kubernetes_pod_label_(.+)") }}
+{{- $relabel = append $relabel (dict "source_labels" (list "__meta_kubernetes_namespace") "target_label" "namespace") }}
+{{- $relabel = append $relabel (dict "source_labels" (list "__meta_kubernetes_pod_name") "target_label" "pod") }}
+{{- $relabel = concat $relabel ($s.relabelConfigs | default list) }}
+{{- $job := dict "job_name" $s.jobName "scrape_interval" $s.interval "scrape_timeout" $s.timeout "kubernetes_sd_configs" (list $sd) "relabel_configs" $relabel }}
+{{- with $s.metricRelabelConfigs }}
+{{- $_ := set $job "metric_relabel_configs" . }}
+{{- end }}
+{{- if $s.sampleLimit }}
+{{- $_ := set $job "sample_limit" $s.sampleLimit }}
+{{- end }}
+{{- if and $s.bodySizeLimit (ne (toString $s.bodySizeLimit) "0") }}
+{{- $_ := set $job "body_size_limit" (toString $s.bodySizeLimit) }}
+{{- end }}
+{{- $receiver := dict "config" (dict "scrape_configs" (list $job)) }}
+{{- if and (eq .kind "jolokia") $s.mbeans }}
+{{- $_ := set $receiver "mbeans" $s.mbeans }}
+{{- end }}
+{{- toYaml $receiver }}
 {{- end }}

@@ -63,15 +63,27 @@ final class RosettaProcess implements AutoCloseable {
    */
   static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml)
       throws IOException {
+    return start(test, name, dir, ports, forwarding, "", extraYaml);
+  }
+
+  /**
+   * {@link #start(Class, String, Path, Ports, String, String)} with more receivers ({@code
+   * prometheus: {...}}, at the indentation of a receiver), beside OTLP.
+   */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding,
+      String extraReceivers, String extraYaml) throws IOException {
     String yaml = """
         receivers:
           otlp:
             protocols:
               grpc: {endpoint: "127.0.0.1:%d"}
               http: {endpoint: "127.0.0.1:%d"}
+        """.formatted(ports.grpc(), ports.http())
+        + extraReceivers.indent(2)
+        + """
         exporters:
           prometheus: {endpoint: "127.0.0.1:%d"}
-        """.formatted(ports.grpc(), ports.http(), ports.metrics())
+        """.formatted(ports.metrics())
         + (forwarding.isEmpty() ? "" : "  otlp: " + forwarding + "\n")
         + extraYaml;
     Path config = dir.resolve(name + ".yaml");

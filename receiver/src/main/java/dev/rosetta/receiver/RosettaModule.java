@@ -16,7 +16,9 @@ import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.ForwarderSettings;
+import dev.rosetta.receiver.discovery.KubernetesDiscoverer;
 import dev.rosetta.receiver.forward.OtlpForwarder;
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
@@ -25,6 +27,8 @@ import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.pipeline.Pipeline;
 import dev.rosetta.receiver.pipeline.RelabelStage;
 import dev.rosetta.receiver.pipeline.ViewsStage;
+import dev.rosetta.receiver.scrape.ScrapeManager;
+import dev.rosetta.receiver.scrape.ScrapeMetrics;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
@@ -84,6 +88,12 @@ public final class RosettaModule extends AbstractModule {
   @Singleton
   CollectorRegistry registry() {
     return new CollectorRegistry(true);
+  }
+
+  @Provides
+  @Singleton
+  ServiceHealth health() {
+    return new ServiceHealth();
   }
 
   @Provides
@@ -183,7 +193,7 @@ public final class RosettaModule extends AbstractModule {
   @Provides
   @Singleton
   RosettaService service(IngestService ingest, SeriesStore store, Optional<OtlpForwarder> forwarder,
-      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry) {
+      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry, ServiceHealth health) {
     PrometheusExporterConfig p = config.exporters().prometheus();
     NettyHttpServer exposition = new NettyHttpServer("exposition", p.endpoint().toSocketAddress(),
         RosettaService.expositionRoutes(scrape, ref::ready), ExpositionHttpHandlers.notFound(),
@@ -191,8 +201,11 @@ public final class RosettaModule extends AbstractModule {
         64 * 1024, 1, Optional.empty());
     Optional<GrpcReceiver> grpc = config.receivers().otlp().grpc().map(g -> grpcReceiver(g, ingest));
     Optional<NettyHttpServer> http = config.receivers().otlp().http().map(h -> httpReceiver(h, ingest));
+    Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
+        : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
+            ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
     RosettaService service = new RosettaService(new RosettaService.Components(exposition, grpc, http, forwarder,
-        ingest, store, config.service().shutdownTimeout(), metrics, registry));
+        ingest, store, config.service().shutdownTimeout(), metrics, registry, scraping));
     ref.set(service);
     return service;
   }

@@ -6,6 +6,7 @@ import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.OtlpForwarder;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.MetricStage;
+import dev.rosetta.receiver.scrape.ScrapeManager;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.store.SeriesStore;
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
 /**
  * The running service: listeners, store expiry and forwarder, started and stopped as one.
  *
- * <p>{@link #start()} starts the parts in order (exposition, forwarder, gRPC, HTTP) and, if one
+ * <p>{@link #start()} starts the parts in order (exposition, forwarder, gRPC, HTTP, scraping) and, if one
  * fails, stops those already started before rethrowing: nothing is left half-started. {@link
  * #stop()} refuses new data, closes the listeners, drains the forward queue within the configured
  * shutdown timeout and closes the exposition last. Stop is idempotent and safe before start.
@@ -53,8 +54,10 @@ public final class RosettaService implements AutoCloseable {
       SeriesStore store,
       Duration shutdownTimeout,
       SelfMetrics metrics,
-      CollectorRegistry registry) {
+      CollectorRegistry registry,
+      Optional<ScrapeManager> scrape) {
     public Components {
+      Objects.requireNonNull(scrape, "scrape");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(exposition, "exposition");
@@ -86,6 +89,11 @@ public final class RosettaService implements AutoCloseable {
       if (c.http().isPresent()) {
         c.http().get().start();
         stopActions.push(c.http().get()::stop);
+      }
+      if (c.scrape().isPresent()) {
+        // scraping starts last and stops first: it feeds the pipeline the listeners also feed
+        c.scrape().get().start();
+        stopActions.push(c.scrape().get()::close);
       }
     } catch (IOException | RuntimeException e) {
       runStopActions();

@@ -44,7 +44,8 @@ final class ConfigBinder {
     // Extensions first: components refer to them by id (auth, storage).
     Map<ComponentId, ExtensionConfig> declared = extensionsSection(root);
     ServiceConfig service = root.section("service", n -> service(n, declared));
-    ReceiversConfig receivers = root.section("receivers", this::receivers);
+    Path base = baseDirectory(source);
+    ReceiversConfig receivers = root.section("receivers", n -> receivers(n, base, source));
     ProcessorsConfig processors = new ProcessorsConfig(processorsSection(root));
     ExportersConfig exporters = root.section("exporters", this::exporters);
     if (root.has("connectors")) {
@@ -53,7 +54,6 @@ final class ConfigBinder {
     }
     RelabelSettings relabel = root.section("relabel", n -> relabel(n, source));
     LimitsConfig limits = root.section("limits", this::limits);
-    Path base = baseDirectory(source);
     ViewsConfig views = root.section("views", n -> views(n, base));
     root.finish();
     return new RosettaConfig(source, receivers, exporters, service, relabel, limits, views, extensions,
@@ -204,11 +204,16 @@ final class ConfigBinder {
 
   // ---- receivers ---------------------------------------------------------------------------
 
-  private ReceiversConfig receivers(ConfigNode n) {
+  private ReceiversConfig receivers(ConfigNode n, Path base, String source) {
     if (n.isEmpty()) {
       return ReceiversConfig.defaults();
     }
-    return new ReceiversConfig(n.section("otlp", o -> o.section("protocols", this::otlpProtocols)));
+    // The pull receivers (prometheus, jolokia) bind in their own class; listed alone, OTLP is off.
+    List<ScrapeReceiverConfig> scrape = new ScrapeConfigBinder(fileCheck, base, source).receivers(n);
+    OtlpReceiverConfig otlp = !n.has("otlp") && !scrape.isEmpty()
+        ? OtlpReceiverConfig.none()
+        : n.section("otlp", o -> o.section("protocols", this::otlpProtocols));
+    return new ReceiversConfig(otlp, scrape);
   }
 
   private OtlpReceiverConfig otlpProtocols(ConfigNode n) {

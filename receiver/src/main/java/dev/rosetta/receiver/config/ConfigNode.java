@@ -98,6 +98,11 @@ public final class ConfigNode {
     return entries.isEmpty();
   }
 
+  /** The keys of this map, in file order. Does not mark them as known. */
+  public List<String> keys() {
+    return List.copyOf(entries.keySet());
+  }
+
   /** Whether {@code key} is present, even with an empty value. Does not mark it as known. */
   public boolean has(String key) {
     return entries.containsKey(key);

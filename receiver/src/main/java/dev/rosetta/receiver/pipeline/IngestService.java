@@ -83,6 +83,18 @@ public final class IngestService {
    */
   public Outcome ingest(MetricBatch decoded, int preRejected, String preMessage,
       ExportMetricsServiceRequest original, String transport) {
+    return ingest(decoded, preRejected, preMessage, original, transport, null);
+  }
+
+  /**
+   * Ingests the batch of a replacing source (a scrape target): in the store it replaces the
+   * source's previous batch, so series the source no longer writes are removed ({@link
+   * SeriesStore#apply(MetricBatch, Object)}).
+   *
+   * @param source the source's identity, or null for an ordinary batch
+   */
+  public Outcome ingest(MetricBatch decoded, int preRejected, String preMessage,
+      ExportMetricsServiceRequest original, String transport, Object source) {
     metrics.refused(transport, "invalid", preRejected);
     if (!accepting) {
       int n = decoded.pointCount();
@@ -101,7 +113,7 @@ public final class IngestService {
             "the forward queue is full; retry later", retryAfter);
       }
     }
-    SeriesStore.ApplyResult applied = store.apply(batch);
+    SeriesStore.ApplyResult applied = store.apply(batch, source);
     metrics.refused(transport, applied.reason(), applied.refused());
     long rejected = preRejected + applied.refused();
     metrics.accepted(transport, decoded.pointCount() - applied.refused());
@@ -112,6 +124,11 @@ public final class IngestService {
     }
     metrics.request(transport, rejected > 0 ? "partial" : IngestStatus.OK.outcome);
     return Outcome.ok(rejected, message);
+  }
+
+  /** Removes what a replacing source wrote (a scrape target that is gone); returns the series removed. */
+  public int forgetSource(Object source) {
+    return store.forgetSource(source);
   }
 
   /** Counts a request refused before it reached the pipeline (bad media type, too large, ...). */

@@ -88,6 +88,9 @@ public final class SeriesStore {
   private final AtomicLong outOfOrder = new AtomicLong();
   private final AtomicLong[] refusals = new AtomicLong[Refusal.values().length];
   private final Map<String, Boolean> loggedLimit = new ConcurrentHashMap<>();
+  /** The series each replacing source (a scrape target) wrote in its last batch. */
+  private final ConcurrentHashMap<Object, java.util.Set<SeriesRef>> sources = new ConcurrentHashMap<>();
+  private final AtomicLong stale = new AtomicLong();
 
   public SeriesStore(Settings settings, LongSupplier clockMillis, Predicate<String> reservedName) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -115,6 +118,87 @@ public final class SeriesStore {
 
   /** Applies every point of the batch. Never throws for data reasons; refusals are counted. */
   public ApplyResult apply(MetricBatch batch) {
+    return apply(batch, null);
+  }
+
+  /**
+   * Applies a batch that replaces the previous batch of the same {@code source} (a scrape target):
+   * the series the source wrote last time and does not write now are removed at once — they are
+   * stale, as Prometheus marks the series a target stops exposing. A series another source wrote
+   * since is left alone. Batches of one source must not be applied concurrently.
+   *
+   * @param source the replacing source's identity (equals/hashCode), or null for an ordinary batch
+   */
+  public ApplyResult apply(MetricBatch batch, Object source) {
+    java.util.Set<SeriesRef> written = source == null ? null : new java.util.HashSet<>();
+    ApplyResult result = applyPoints(batch, source, written);
+    if (source != null) {
+      java.util.Set<SeriesRef> previous = sources.put(source, written);
+      if (previous != null) {
+        int gone = 0;
+        for (SeriesRef ref : previous) {
+          if (!written.contains(ref) && removeSeries(ref, source)) {
+            gone++;
+          }
+        }
+        if (gone > 0) {
+          seriesCount.addAndGet(-gone);
+          stale.addAndGet(gone);
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Removes every series {@code source} wrote in its last batch (a target that is gone); returns
+   * how many went.
+   */
+  public int forgetSource(Object source) {
+    java.util.Set<SeriesRef> previous = sources.remove(source);
+    if (previous == null) {
+      return 0;
+    }
+    int gone = 0;
+    for (SeriesRef ref : previous) {
+      if (removeSeries(ref, source)) {
+        gone++;
+      }
+    }
+    if (gone > 0) {
+      seriesCount.addAndGet(-gone);
+      stale.addAndGet(gone);
+    }
+    return gone;
+  }
+
+  /** Series removed because their replacing source stopped writing them (or went away). */
+  public long staleSeries() {
+    return stale.get();
+  }
+
+  private boolean removeSeries(SeriesRef ref, Object source) {
+    Series s = ref.family().series.get(ref.labels());
+    if (s == null) {
+      return false;
+    }
+    synchronized (s) {
+      if (s.removed || !source.equals(s.source)) {
+        return false;
+      }
+      s.removed = true;
+      ref.family().series.remove(ref.labels(), s);
+    }
+    if (ref.family().series.isEmpty()) {
+      families.remove(ref.family().name, ref.family());
+    }
+    return true;
+  }
+
+  /** One series of one family, as a source's last batch wrote it. */
+  private record SeriesRef(Family family, Labels labels) {}
+
+  private ApplyResult applyPoints(MetricBatch batch, Object source, java.util.Set<SeriesRef> written) {
     long now = clockMillis.getAsLong();
     int stored = 0;
     int refused = 0;
@@ -146,9 +230,12 @@ public final class SeriesStore {
           boolean delta = m.temporality() == Temporality.DELTA;
           for (Point p : m.points()) {
             Labels labels = seriesLabels(p.labels(), scoped);
-            Refusal pr = update(family, labels, p, delta, now);
+            Refusal pr = update(family, labels, p, delta, now, source);
             if (pr == null) {
               stored++;
+              if (written != null) {
+                written.add(new SeriesRef(family, labels));
+              }
             } else {
               refused++;
               refusals[pr.ordinal()].incrementAndGet();
@@ -170,7 +257,7 @@ public final class SeriesStore {
     return t == MetricType.GAUGE || t == MetricType.UP_DOWN_COUNTER;
   }
 
-  private Refusal update(Family family, Labels labels, Point p, boolean delta, long now) {
+  private Refusal update(Family family, Labels labels, Point p, boolean delta, long now, Object source) {
     Series s = family.series.get(labels);
     if (s == null) {
       int[] lim = limits;
@@ -195,7 +282,7 @@ public final class SeriesStore {
     synchronized (s) {
       if (s.removed) {
         // Lost a race with expiry: start over with a fresh series.
-        return update(family, labels, p, delta, now);
+        return update(family, labels, p, delta, now, source);
       }
       if (!s.initialized || delta) {
         s.accumulate(p, delta);
@@ -205,6 +292,7 @@ public final class SeriesStore {
         outOfOrder.incrementAndGet();
       }
       s.lastSeenMillis = now;
+      s.source = source;
     }
     return null;
   }
@@ -424,6 +512,8 @@ public final class SeriesStore {
     boolean initialized;
     boolean removed;
     long lastSeenMillis;
+    /** The replacing source that wrote it last, or null. */
+    Object source;
     long startNanos;
     long timeNanos;
     double value;

@@ -525,7 +525,7 @@ class ConfigValidationTest {
                     Optional.empty(),
                     false,
                     Optional.empty()));
-    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-        .isThrownBy(() -> new OtlpReceiverConfig(Optional.empty(), Optional.empty()));
+    // both protocols off is a pull-only configuration (only scrape receivers listed)
+    org.assertj.core.api.Assertions.assertThat(OtlpReceiverConfig.none().grpc()).isEmpty();
   }
 }
