@@ -181,8 +181,8 @@ class ScrapeReceiversTest {
 
         String scraped = "{job=\"jvm-scraped\",instance=\"127.0.0.1:" + agentPort + "\"";
         assertThat(prometheus.awaitSingle("up" + scraped + "}")).isEqualTo(1);
-        prometheus.awaitSingle("jvm_thread_count" + scraped + "}");
-        prometheus.awaitSingle("jvm_thread_count{job=\"jvm-pushed\"}");
+        prometheus.awaitSingle("jvm_thread_live" + scraped + ",jvm_thread_daemon=\"false\"}");
+        prometheus.awaitSingle("jvm_thread_live{job=\"jvm-pushed\",jvm_thread_daemon=\"false\"}");
         Set<String> report = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped",
             "scrape_samples_post_metric_relabeling", "scrape_series_added");
         Set<String> fromScrape = prometheus.names(scraped + "}").stream().filter(n -> !report.contains(n))
@@ -199,7 +199,7 @@ class ScrapeReceiversTest {
         jvm.stop();
         Await.until("up 0 once the JVM is gone", DEADLINE, rosetta::metrics,
             e -> e.find("up", Map.of("job", "jvm-scraped")).stream().anyMatch(s -> s.value() == 0)
-                && e.find("jvm_thread_count", Map.of("job", "jvm-scraped")).isEmpty());
+                && e.find("jvm_thread_live", Map.of("job", "jvm-scraped")).isEmpty());
         rosetta.stopCleanly();
       }
     }

@@ -71,13 +71,17 @@ class JolokiaReceiverTest {
     while (System.nanoTime() < end) {
       body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + svc.metricsAddress().getPort()
           + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      if (body.contains("jvm_thread_count{")) {
+      if (body.contains("jvm_thread_live{")) {
         break;
       }
       Thread.sleep(100);
     }
     String instance = agent.address();
-    assertThat(body).contains("jvm_thread_count{cluster=\"c1\",instance=\"" + instance + "\",job=\"jvms\",} 17.0");
+    // ThreadCount 17 of which DaemonThreadCount 9: the two series partition the live threads
+    assertThat(body).contains("jvm_thread_live{cluster=\"c1\",instance=\"" + instance
+        + "\",job=\"jvms\",jvm_thread_daemon=\"false\",} 8.0");
+    assertThat(body).contains("jvm_thread_live{cluster=\"c1\",instance=\"" + instance
+        + "\",job=\"jvms\",jvm_thread_daemon=\"true\",} 9.0");
     assertThat(body).contains("jvm_memory_used_bytes{cluster=\"c1\",instance=\"" + instance
         + "\",job=\"jvms\",jvm_memory_pool_name=\"G1 Eden Space\",jvm_memory_type=\"heap\",} 1234.0");
     assertThat(body).contains("up{cluster=\"c1\",instance=\"" + instance + "\",job=\"jvms\",} 1.0");
@@ -100,7 +104,7 @@ class JolokiaReceiverTest {
       Thread.sleep(100);
     }
     assertThat(body).contains("up{cluster=\"c1\",instance=\"" + instance + "\",job=\"jvms\",} 0.0");
-    assertThat(body).doesNotContain("jvm_thread_count{");
+    assertThat(body).doesNotContain("jvm_thread_live{");
     assertThat(body).contains("rosetta_scrape_failures_total{receiver=\"jolokia\",job=\"jvms\",reason=\"http_status\",}");
   }
 }
