@@ -39,7 +39,7 @@ public final class GoHistograms {
             out = new ArrayList<>(points);
           }
           out.set(i, new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), h.bounds(), h.counts(),
-              h.count(), estimatedSum(h.bounds(), h.counts()), h.min(), h.max()));
+              h.count(), estimatedSum(h.bounds(), h.counts()), h.min(), h.max(), h.receivedLabels()));
         }
       }
       if (out != null) {
@@ -49,7 +49,7 @@ public final class GoHistograms {
     if (unit.equals(m.unit()) && points == m.points()) {
       return m;
     }
-    return new Metric(name, m.description(), unit, m.type(), m.temporality(), points);
+    return new Metric(name, m.description(), unit, m.type(), m.temporality(), points, m.origin());
   }
 
   /** Σ count × midpoint; the first bucket (-Inf, b0] counts at b0, the last (bN, +Inf) at bN. */

@@ -3,10 +3,13 @@ package dev.rosetta.receiver.pipeline;
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
 import dev.rosetta.model.MetricBatch;
+import dev.rosetta.model.Origin;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
 import dev.rosetta.model.view.SiblingAttributes;
+import dev.rosetta.model.view.View;
+import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.nativeformat.JolokiaDecoder;
@@ -20,10 +23,16 @@ import java.util.logging.Logger;
 
 /**
  * The semantic views as a pipeline stage: every raw metric goes through {@link ViewSet#apply};
- * mapped metrics that land in the same family (same name, type and unit) within a scope are merged
- * into one; a {@code drop} view removes the metric; a metric no view matches passes through under
- * its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
- * {@code views.unmatched} says. Every outcome is counted by points.
+ * a {@code drop} view removes the metric; a metric no view matches passes through under its raw
+ * name (the standard OTLP→Prometheus naming then applies) or is dropped, as {@code views.unmatched}
+ * says. Every outcome is counted by points.
+ *
+ * <p>A mapped metric records its {@link Origin}: the name it was received under and the view that
+ * mapped it. Raw metrics that land in the same family stay separate metrics (each with its origin),
+ * so that the store can tell their sources apart; a point that repeats, exactly, a point another raw
+ * metric of the same family gave in the same batch is an alias of it (Go's {@code /gc/pauses:seconds}
+ * and {@code /sched/pauses/total/gc:seconds}) and is left out. Points that differ are kept: if they
+ * land on one series, the store refuses the second source or aggregates them, as configured.
  *
  * <p>A metric named by a Go runtime path is first normalized ({@link GoHistograms#normalize}): its
  * unit is the one the path states, and a histogram without a sum gets the midpoint estimate, so a
@@ -49,6 +58,8 @@ public final class ViewsStage implements MetricStage {
   private final Unmatched unmatched;
   private final Counter counter;
   private final java.util.Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The origin step of each view, {@code view <id> (<file>#<index>)}, built once per view. */
+  private final Map<View, String> viewSteps = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ViewsStage(ViewSet views, Unmatched unmatched, Counter counter) {
     this.views = Objects.requireNonNull(views, "views");
@@ -71,16 +82,16 @@ public final class ViewsStage implements MetricStage {
     for (ResourceMetrics rm : batch.resources()) {
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
-        Map<FamilyKey, Metric> out = new LinkedHashMap<>();
+        Map<FamilyKey, Family> out = new LinkedHashMap<>();
         for (Metric raw : sm.metrics()) {
           Metric m = GoHistograms.normalize(raw);
           ViewResult r = views.apply(m, siblings(m));
           int n = m.points().size();
           switch (r.status()) {
             case MAPPED -> {
-              Metric sem = r.metric().orElseThrow();
-              merge(out, sem);
+              Metric sem = r.metric().orElseThrow().withOrigin(origin(m, r.decision()));
               mapped += sem.points().size();
+              merge(out, sem);
               if (r.droppedPoints() > 0) {
                 invalid += r.droppedPoints();
                 logOnce(r);
@@ -102,7 +113,11 @@ public final class ViewsStage implements MetricStage {
           }
         }
         if (!out.isEmpty()) {
-          scopes.add(new ScopeMetrics(sm.scope(), List.copyOf(out.values())));
+          List<Metric> metrics = new ArrayList<>(out.size());
+          for (Family f : out.values()) {
+            f.addTo(metrics);
+          }
+          scopes.add(new ScopeMetrics(sm.scope(), metrics));
         }
       }
       if (!scopes.isEmpty()) {
@@ -133,29 +148,79 @@ public final class ViewsStage implements MetricStage {
 
   private record FamilyKey(String name, dev.rosetta.model.MetricType type, String unit) {}
 
-  /**
-   * Adds a metric to its family. When two raw metrics land on the same series (the same data under
-   * two names, such as Go's /gc/pauses:seconds and /sched/pauses/total/gc:seconds), the first point
-   * is kept: a series has one value per batch.
-   */
-  private static void merge(Map<FamilyKey, Metric> out, Metric m) {
-    FamilyKey k = new FamilyKey(m.name(), m.type(), m.unit());
-    Metric prev = out.get(k);
-    if (prev == null) {
-      out.put(k, m);
-    } else {
-      List<Point> all = new ArrayList<>(prev.points().size() + m.points().size());
-      all.addAll(prev.points());
-      java.util.Set<Labels> seen = new java.util.HashSet<>();
-      for (Point p : prev.points()) {
-        seen.add(p.labels());
+  /** The origin of a metric the view of {@code d} mapped: its received name, then the view. */
+  private Origin origin(Metric raw, ViewDecision d) {
+    View view = d.view().orElseThrow();
+    String step = viewSteps.get(view);
+    if (step == null) {
+      step = "view " + view.id() + (view.id().equals(view.source().toString()) ? "" : " (" + view.source() + ")");
+      if (viewSteps.size() < 10_000) {
+        viewSteps.put(view, step);
       }
-      for (Point p : m.points()) {
-        if (seen.add(p.labels())) {
-          all.add(p);
+    }
+    return raw.origin().then(step, raw.name());
+  }
+
+  /**
+   * The metrics of one family within a scope: usually one; several when several raw metrics map to
+   * the family (pools of one MBean type, classes of one Go path).
+   */
+  private static final class Family {
+    private final Metric first;
+    private List<Metric> more;
+    /** Every point so far by its labels; built when a second metric arrives. */
+    private Map<Labels, Point> seen;
+
+    Family(Metric first) {
+      this.first = first;
+    }
+
+    /**
+     * Adds a metric of another raw name. A point equal to one an earlier metric gave for the same
+     * labels (the same data under two names, such as Go's /gc/pauses:seconds and
+     * /sched/pauses/total/gc:seconds) is an alias and left out.
+     */
+    void add(Metric m) {
+      if (seen == null) {
+        seen = new java.util.HashMap<>();
+        first.points().forEach(p -> seen.putIfAbsent(p.labels(), p));
+        more = new ArrayList<>(2);
+      }
+      List<Point> kept = null;
+      List<Point> points = m.points();
+      for (int i = 0; i < points.size(); i++) {
+        Point p = points.get(i);
+        Point earlier = seen.putIfAbsent(p.labels(), p);
+        boolean alias = earlier != null && earlier.equals(p);
+        if (alias && kept == null) {
+          kept = new ArrayList<>(points.subList(0, i));
+        } else if (!alias && kept != null) {
+          kept.add(p);
         }
       }
-      out.put(k, prev.withPoints(all));
+      if (kept == null) {
+        more.add(m);
+      } else if (!kept.isEmpty()) {
+        more.add(m.withPoints(kept));
+      }
+    }
+
+    void addTo(List<Metric> out) {
+      out.add(first);
+      if (more != null) {
+        out.addAll(more);
+      }
+    }
+  }
+
+  /** Adds a metric to its family within the scope. */
+  private static void merge(Map<FamilyKey, Family> out, Metric m) {
+    FamilyKey k = new FamilyKey(m.name(), m.type(), m.unit());
+    Family f = out.get(k);
+    if (f == null) {
+      out.put(k, new Family(m));
+    } else {
+      f.add(m);
     }
   }
 

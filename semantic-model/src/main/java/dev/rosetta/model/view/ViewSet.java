@@ -347,7 +347,7 @@ public final class ViewSet {
           bounds[i] *= scale;
         }
         q = new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), bounds, h.counts().clone(),
-            h.count(), h.sum() * scale, h.min() * scale, h.max() * scale);
+            h.count(), h.sum() * scale, h.min() * scale, h.max() * scale, h.receivedLabels());
       } else {
         q = h;
       }
@@ -360,7 +360,7 @@ public final class ViewSet {
         values[i] *= scale;
       }
       s = new SummaryPoint(s.labels(), s.startEpochNanos(), s.epochNanos(), s.count(), s.sum() * scale,
-          s.quantiles().clone(), values);
+          s.quantiles().clone(), values, s.receivedLabels());
     }
     return s.withLabels(labels);
   }
