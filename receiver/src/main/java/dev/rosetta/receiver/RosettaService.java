@@ -8,6 +8,7 @@ import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
+import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import io.prometheus.client.CollectorRegistry;
@@ -156,11 +157,12 @@ public final class RosettaService implements AutoCloseable {
 
   /**
    * Puts a configuration's reloadable parts in force: the pipeline (views and relabel rules, built
-   * beforehand), the series limits and the log level.
+   * beforehand), the aggregation rules, the series limits and the log level.
    */
   public void applyConfig(RosettaConfig config, MetricStage pipeline) {
     c.ingest().swapPipeline(pipeline);
     c.store().setLimits(config.limits().maxSeries(), config.limits().maxSeriesPerFamily());
+    c.store().setAggregation(AggregationRules.of(config.aggregate()));
     Logging.setLevel(Logging.level(config.service().logLevel()));
   }
 

@@ -10,6 +10,8 @@ import dev.rosetta.model.view.AttributeLabel;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.aggregate.AggregateRule;
+import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
@@ -39,8 +41,9 @@ import java.util.TreeMap;
  * default (the default built-in sets). With {@code --json}, each input gives exactly one JSON object
  * on one line, keys in this order: {@code input}, {@code matched}, {@code drop}, {@code view},
  * {@code name}, {@code type}, {@code unit}, {@code labels}, {@code prometheus_name} (plus {@code
- * problem} when the matching view's output is invalid for the name); a malformed input gives {@code
- * {"input": ..., "error": ...}} instead.
+ * problem} when the matching view's output is invalid for the name, {@code aggregate} when an {@code
+ * aggregate:} rule names the family); a malformed input gives {@code {"input": ..., "error": ...}}
+ * instead.
  *
  * <p>Exit status: 0 when every input parsed; 1 when any was malformed; 2 on a usage error or when
  * the configuration or the views cannot be loaded (the problems go to {@code err}).
@@ -53,7 +56,8 @@ public final class ExplainCommand {
       """
       usage: rosetta explain [--config FILE] [--json] [NAME...]
         Tells, for each raw metric name (the arguments, or standard input one per line), which view
-        matches and what it produces: semantic name, type, unit, labels and the Prometheus name.
+        matches and what it produces: semantic name, type, unit, labels, the Prometheus name and the
+        aggregate: rule the family takes.
         --config FILE   use the views of this configuration (default: the built-in sets)
         --json          one JSON object per name
       """;
@@ -130,7 +134,8 @@ public final class ExplainCommand {
       return FAILED;
     }
 
-    Explainer explainer = new Explainer(views, rosetta.views().unmatched(), json, out);
+    Explainer explainer = new Explainer(views, rosetta.views().unmatched(), AggregationRules.of(rosetta.aggregate()),
+        json, out);
     if (!names.isEmpty()) {
       names.forEach(explainer::explain);
     } else {
@@ -158,14 +163,17 @@ public final class ExplainCommand {
   private static final class Explainer {
     private final ViewSet views;
     private final ViewsConfig.Unmatched unmatched;
+    private final AggregationRules aggregation;
     private final boolean json;
     private final PrintStream out;
     private boolean malformed;
     private boolean first = true;
 
-    Explainer(ViewSet views, ViewsConfig.Unmatched unmatched, boolean json, PrintStream out) {
+    Explainer(ViewSet views, ViewsConfig.Unmatched unmatched, AggregationRules aggregation, boolean json,
+        PrintStream out) {
       this.views = views;
       this.unmatched = unmatched;
+      this.aggregation = aggregation;
       this.json = json;
       this.out = out;
     }
@@ -205,7 +213,26 @@ public final class ExplainCommand {
       add(o, "prometheus_name", prom.name);
       Optional<String> problem = d.problem().or(() -> prom.problem);
       problem.ifPresent(p -> o.addProperty("problem", p));
+      aggregation(d, prom).ifPresent(a -> {
+        JsonObject agg = new JsonObject();
+        AggregateRule r = a.rule();
+        agg.addProperty("rule", r.id());
+        agg.addProperty("op", r.op().word());
+        com.google.gson.JsonArray ruleLabels = new com.google.gson.JsonArray();
+        r.labels().forEach(ruleLabels::add);
+        agg.add(r.without() ? "without" : "by", ruleLabels);
+        agg.addProperty("applies", a.fits(d.type().orElseThrow()));
+        o.add("aggregate", agg);
+      });
       return o;
+    }
+
+    /** The aggregate: rule naming the family, when the type (and so the family name) is known. */
+    private Optional<AggregationRules.Aggregation> aggregation(ViewDecision d, Prom prom) {
+      if (prom.name.isEmpty() || d.type().isEmpty()) {
+        return Optional.empty();
+      }
+      return aggregation.match(prom.name.get(), d.type().get());
     }
 
     private void text(ViewDecision d) {
@@ -245,6 +272,12 @@ public final class ExplainCommand {
       Prom prom = prometheusName(d);
       out.println("  prometheus: " + prom.name.orElse("(none: " + prom.problem.orElse("") + ")")
           + (d.type().isEmpty() ? " (as a gauge; the type comes from the input)" : ""));
+      aggregation(d, prom).ifPresent(a -> {
+        MetricType type = d.type().orElseThrow();
+        out.println("  aggregate:  " + a.rule().id() + ": " + a.rule().describe()
+            + (a.fits(type) ? "" : " names the family, but " + a.op().word() + " does not fit a " + type.word()
+                + ": not aggregated"));
+      });
       if (!d.help().isEmpty()) {
         out.println("  help:       " + d.help());
       }

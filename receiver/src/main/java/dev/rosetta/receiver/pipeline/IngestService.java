@@ -14,11 +14,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The transport-neutral core every receiver calls: decode → stages → forward queue → series store.
+ * The transport-neutral core every receiver calls: decode → stages → store prepare → forward queue →
+ * store commit.
  *
- * <p>The forward queue is offered first: when it refuses, the request is answered OVERLOADED and
- * nothing of it is applied, so a sender's retry cannot count anything twice. Thread-safe; called
- * from event-loop threads, never blocks.
+ * <p>The store first decides every point ({@link SeriesStore#prepare}): its series, its source, the
+ * refusals (collisions, limits) and the aggregates, without changing what a scrape shows. What it
+ * accepts — refused points left out, aggregated families as their aggregates — is offered to the
+ * forward queue; when the queue refuses, the request is answered OVERLOADED and nothing of it is
+ * applied, so a sender's retry cannot count anything twice. Only then is the batch committed.
+ * Thread-safe.
  */
 public final class IngestService {
   /** The answer to one export request. */
@@ -91,24 +95,27 @@ public final class IngestService {
       return new Outcome(IngestStatus.OVERLOADED, n, "the service is stopping", retryAfter);
     }
     MetricBatch batch = pipeline.get().process(decoded);
-    int points = batch.pointCount();
-    if (forward.isPresent() && points > 0) {
-      ExportMetricsServiceRequest out = batch == decoded && original != null ? original : OtlpEncoder.encode(batch);
-      if (!forward.get().offer(out, points)) {
-        metrics.refused(transport, "forward_queue_full", decoded.pointCount());
-        metrics.request(transport, IngestStatus.OVERLOADED.outcome);
-        return new Outcome(IngestStatus.OVERLOADED, decoded.pointCount() + preRejected,
-            "the forward queue is full; retry later", retryAfter);
+    SeriesStore.ApplyResult applied;
+    try (SeriesStore.Ingest prepared = store.prepare(batch)) {
+      MetricBatch out = prepared.forwardBatch();
+      int points = out.pointCount();
+      if (forward.isPresent() && points > 0) {
+        ExportMetricsServiceRequest request = out == decoded && original != null ? original : OtlpEncoder.encode(out);
+        if (!forward.get().offer(request, points)) {
+          metrics.refused(transport, "forward_queue_full", decoded.pointCount());
+          metrics.request(transport, IngestStatus.OVERLOADED.outcome);
+          return new Outcome(IngestStatus.OVERLOADED, decoded.pointCount() + preRejected,
+              "the forward queue is full; retry later", retryAfter);
+        }
       }
+      applied = store.commit(prepared);
     }
-    SeriesStore.ApplyResult applied = store.apply(batch);
-    metrics.refused(transport, applied.reason(), applied.refused());
+    applied.refusedByReason().forEach((reason, n) -> metrics.refused(transport, reason, n));
     long rejected = preRejected + applied.refused();
     metrics.accepted(transport, decoded.pointCount() - applied.refused());
     String message = preMessage;
     if (applied.refused() > 0) {
-      String storeMessage = applied.refused() + " points not stored (" + applied.reason() + ")";
-      message = message.isEmpty() ? storeMessage : message + "; " + storeMessage;
+      message = message.isEmpty() ? applied.message() : message + "; " + applied.message();
     }
     metrics.request(transport, rejected > 0 ? "partial" : IngestStatus.OK.outcome);
     return Outcome.ok(rejected, message);
