@@ -29,6 +29,7 @@ import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
 import dev.rosetta.receiver.aggregate.AggregationRules;
+import dev.rosetta.receiver.store.SeriesBudget;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.store.StoreCollector;
 import dev.rosetta.receiver.store.StoreMetrics;
@@ -100,7 +101,7 @@ public final class RosettaModule extends AbstractModule {
     PrometheusExporterConfig p = config.exporters().prometheus();
     SeriesStore store = new SeriesStore(
         new SeriesStore.Settings(p.metricExpiration(), p.addMetricSuffixes(), p.resourceToTelemetryConversion(),
-            config.limits().maxSeries(), config.limits().maxSeriesPerFamily()),
+            SeriesBudget.resolve(config.limits().maxSeries()), config.limits().maxSeriesPerFamily()),
         System::currentTimeMillis,
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
     store.setAggregation(AggregationRules.of(config.aggregate()));
