@@ -163,6 +163,7 @@ public final class SeriesStore {
   private final AtomicLong outOfOrder = new AtomicLong();
   private final AtomicLong handovers = new AtomicLong();
   private final AtomicLong contributedPoints = new AtomicLong();
+  private final AtomicLong aggregatePoints = new AtomicLong();
   private final AtomicLong[] refusals = new AtomicLong[Refusal.values().length];
   private final Map<String, Boolean> logged = new ConcurrentHashMap<>();
 
@@ -279,6 +280,9 @@ public final class SeriesStore {
           }
           stored += w.points;
           contributedPoints.addAndGet(w.points);
+          if (w.emitted) {
+            aggregatePoints.incrementAndGet();
+          }
           w.agg.lastSeenMillis = in.now;
           synchronized (w.agg) {
             w.agg.copyFrom(w.result);
@@ -1213,6 +1217,14 @@ public final class SeriesStore {
   /** Points that went into aggregates. */
   public long contributedPoints() {
     return contributedPoints.get();
+  }
+
+  /**
+   * Aggregate points put in place of their contributions in what may be forwarded: the batches'
+   * points, less those refused and those aggregated, plus these, are what leaves the service.
+   */
+  public long aggregatePoints() {
+    return aggregatePoints.get();
   }
 
   Map<String, Family> families() {

@@ -33,6 +33,8 @@ public final class StoreMetrics extends Collector {
         "Series that passed from a source silent for twice its update interval to a new one.", store.handovers()));
     out.add(new CounterMetricFamily("rosetta_store_aggregated_points",
         "Points that went into aggregate series (aggregate: rules).", store.contributedPoints()));
+    out.add(new CounterMetricFamily("rosetta_store_aggregate_points",
+        "Aggregate points put in place of their contributions in what is forwarded.", store.aggregatePoints()));
     CounterMetricFamily refused = new CounterMetricFamily("rosetta_store_refused_points",
         "Points neither stored nor forwarded, by reason (collision, series limits, type conflict, reserved or"
             + " invalid name, family changed by a reload).", List.of("reason"));

@@ -104,6 +104,7 @@ class SeriesAggregationTest {
     }
     assertThat(scrape()).contains(GC_SERIES + " 10.0").doesNotContain("go_cpu_detailed_state");
     assertThat(store.contributedPoints()).isEqualTo(4);
+    assertThat(store.aggregatePoints()).as("what is forwarded in their place").isEqualTo(1);
     assertThat(store.seriesCount()).as("the aggregate series and its four contributions").isEqualTo(5);
 
     now.addAndGet(10_000);
