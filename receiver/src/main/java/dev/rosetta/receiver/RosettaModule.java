@@ -32,11 +32,14 @@ import dev.rosetta.receiver.scrape.ScrapeMetrics;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
+import dev.rosetta.receiver.aggregate.AggregationRules;
+import dev.rosetta.receiver.store.SeriesBudget;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.store.StoreCollector;
 import dev.rosetta.receiver.store.StoreMetrics;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import dev.rosetta.receiver.views.ConfiguredViews;
+import dev.rosetta.receiver.views.KnownFamilies;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -108,9 +111,10 @@ public final class RosettaModule extends AbstractModule {
     PrometheusExporterConfig p = config.exporters().prometheus();
     SeriesStore store = new SeriesStore(
         new SeriesStore.Settings(p.metricExpiration(), p.addMetricSuffixes(), p.resourceToTelemetryConversion(),
-            config.limits().maxSeries(), config.limits().maxSeriesPerFamily()),
+            SeriesBudget.resolve(config.limits().maxSeries()), config.limits().maxSeriesPerFamily()),
         System::currentTimeMillis,
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
+    store.setAggregation(AggregationRules.of(config.aggregate()));
     registry.register(new StoreCollector(store));
     registry.register(new StoreMetrics(store));
     return store;
@@ -164,7 +168,12 @@ public final class RosettaModule extends AbstractModule {
     }
   }
 
-  /** The stages between decoding and the sinks, as the configuration asks. */
+  /**
+   * The stages between decoding and the sinks, as the configuration asks.
+   *
+   * @throws IllegalArgumentException when an {@code aggregate:} rule does not fit a family the views
+   *     produce
+   */
   static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) throws ViewLoadException {
     List<MetricStage> stages = new ArrayList<>();
     boolean suffixes = config.exporters().prometheus().addMetricSuffixes();
@@ -173,6 +182,10 @@ public final class RosettaModule extends AbstractModule {
           n -> metrics.pipelineDropped("relabel_input", n)));
     }
     ViewSet views = ConfiguredViews.load(config.views());
+    List<dev.rosetta.receiver.config.ConfigError> misfits = KnownFamilies.check(config, views);
+    if (!misfits.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", misfits.stream().map(Object::toString).toList()));
+    }
     ViewsStage.Unmatched unmatched = config.views().unmatched() == ViewsConfig.Unmatched.DROP
         ? ViewsStage.Unmatched.DROP : ViewsStage.Unmatched.PASSTHROUGH;
     stages.add(new ViewsStage(views, unmatched, metrics::views));

@@ -22,11 +22,13 @@ public record HistogramPoint(
     long count,
     double sum,
     double min,
-    double max)
+    double max,
+    Labels receivedLabels)
     implements Point {
 
   public HistogramPoint {
     Objects.requireNonNull(labels, "labels");
+    Objects.requireNonNull(receivedLabels, "receivedLabels");
     Objects.requireNonNull(bounds, "bounds");
     Objects.requireNonNull(counts, "counts");
     if (counts.length != bounds.length + 1) {
@@ -53,11 +55,25 @@ public record HistogramPoint(
     }
   }
 
+  /** A point as received: its labels are its received labels. */
+  public HistogramPoint(
+      Labels labels,
+      long startEpochNanos,
+      long epochNanos,
+      double[] bounds,
+      long[] counts,
+      long count,
+      double sum,
+      double min,
+      double max) {
+    this(labels, startEpochNanos, epochNanos, bounds, counts, count, sum, min, max, labels);
+  }
+
   @Override
   public HistogramPoint withLabels(Labels labels) {
     return labels.equals(this.labels)
         ? this
-        : new HistogramPoint(labels, startEpochNanos, epochNanos, bounds, counts, count, sum, min, max);
+        : new HistogramPoint(labels, startEpochNanos, epochNanos, bounds, counts, count, sum, min, max, receivedLabels);
   }
 
   @Override

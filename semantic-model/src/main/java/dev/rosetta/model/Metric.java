@@ -9,10 +9,18 @@ import java.util.Objects;
  * <p>{@code name} is the raw or semantic name (an OTLP name, a Go runtime path, a JVM path); {@code
  * unit} is UCUM as OTLP carries it ({@code ""} when none); {@code description} may be empty. Every
  * point's class must fit the type: {@link NumberPoint} for GAUGE, COUNTER and UP_DOWN_COUNTER,
- * {@link HistogramPoint} for HISTOGRAM, {@link SummaryPoint} for SUMMARY.
+ * {@link HistogramPoint} for HISTOGRAM, {@link SummaryPoint} for SUMMARY. {@code origin} says under
+ * which name it was received and what mapped it ({@link Origin#RECEIVED} as decoded); it takes no
+ * part in equality.
  */
 public record Metric(
-    String name, String description, String unit, MetricType type, Temporality temporality, List<Point> points) {
+    String name,
+    String description,
+    String unit,
+    MetricType type,
+    Temporality temporality,
+    List<Point> points,
+    Origin origin) {
 
   public Metric {
     Objects.requireNonNull(name, "name");
@@ -20,6 +28,7 @@ public record Metric(
     Objects.requireNonNull(unit, "unit");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(temporality, "temporality");
+    Objects.requireNonNull(origin, "origin");
     points = List.copyOf(points);
     for (Point p : points) {
       if (!fits(type, p)) {
@@ -27,6 +36,12 @@ public record Metric(
             "metric " + name + " of type " + type + " cannot hold " + p.getClass().getSimpleName());
       }
     }
+  }
+
+  /** A metric as received ({@link Origin#RECEIVED}). */
+  public Metric(
+      String name, String description, String unit, MetricType type, Temporality temporality, List<Point> points) {
+    this(name, description, unit, type, temporality, points, Origin.RECEIVED);
   }
 
   private static boolean fits(MetricType type, Point p) {
@@ -37,8 +52,49 @@ public record Metric(
     };
   }
 
-  /** The same metric with other points. */
+  /** The same metric with other points (and the same origin). */
   public Metric withPoints(List<Point> newPoints) {
-    return new Metric(name, description, unit, type, temporality, newPoints);
+    return new Metric(name, description, unit, type, temporality, newPoints, origin);
+  }
+
+  /** The same metric with another origin. */
+  public Metric withOrigin(Origin newOrigin) {
+    return newOrigin == origin ? this : new Metric(name, description, unit, type, temporality, points, newOrigin);
+  }
+
+  /** The name this metric was received under: its origin's, or its own while nothing renamed it. */
+  public String receivedName() {
+    return origin.receivedName().isEmpty() ? name : origin.receivedName();
+  }
+
+  /**
+   * The name that tells this metric's source apart from others: the quantity its received name is
+   * declared to be ({@link Origin#quantity()}), else the received name.
+   */
+  public String sourceName() {
+    return origin.quantity().isEmpty() ? receivedName() : origin.quantity();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Metric m
+        && name.equals(m.name)
+        && description.equals(m.description)
+        && unit.equals(m.unit)
+        && type == m.type
+        && temporality == m.temporality
+        && points.equals(m.points);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, description, unit, type, temporality, points);
+  }
+
+  @Override
+  public String toString() {
+    return "Metric[name=" + name + ", description=" + description + ", unit=" + unit + ", type=" + type
+        + ", temporality=" + temporality + ", points=" + points
+        + (origin == Origin.RECEIVED ? "" : ", origin=" + origin) + "]";
   }
 }

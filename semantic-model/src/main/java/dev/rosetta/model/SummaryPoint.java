@@ -8,11 +8,19 @@ import java.util.Objects;
  * {@code values[i]}; both arrays have the same length.
  */
 public record SummaryPoint(
-    Labels labels, long startEpochNanos, long epochNanos, long count, double sum, double[] quantiles, double[] values)
+    Labels labels,
+    long startEpochNanos,
+    long epochNanos,
+    long count,
+    double sum,
+    double[] quantiles,
+    double[] values,
+    Labels receivedLabels)
     implements Point {
 
   public SummaryPoint {
     Objects.requireNonNull(labels, "labels");
+    Objects.requireNonNull(receivedLabels, "receivedLabels");
     Objects.requireNonNull(quantiles, "quantiles");
     Objects.requireNonNull(values, "values");
     if (quantiles.length != values.length) {
@@ -28,11 +36,18 @@ public record SummaryPoint(
     }
   }
 
+  /** A point as received: its labels are its received labels. */
+  public SummaryPoint(
+      Labels labels, long startEpochNanos, long epochNanos, long count, double sum, double[] quantiles,
+      double[] values) {
+    this(labels, startEpochNanos, epochNanos, count, sum, quantiles, values, labels);
+  }
+
   @Override
   public SummaryPoint withLabels(Labels labels) {
     return labels.equals(this.labels)
         ? this
-        : new SummaryPoint(labels, startEpochNanos, epochNanos, count, sum, quantiles, values);
+        : new SummaryPoint(labels, startEpochNanos, epochNanos, count, sum, quantiles, values, receivedLabels);
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.rosetta.model.view.AttributeLabel;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.aggregate.AggregateRule;
+import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
@@ -42,9 +44,10 @@ import java.util.TreeMap;
  * {@code name}, {@code type}, {@code unit}, {@code labels}, {@code prometheus_name} (plus {@code
  * value} when the view derives or reduces the value, {@code problem} when the matching view's
  * output is invalid for the name, {@code recognized_as}, {@code recognized_by} and {@code minus}
- * when the name is another Go instrumentation's name for a runtime/metrics path, and {@code
- * overlay}, the same keys but {@code input}, when an overlay set also maps the name); a malformed
- * input gives {@code {"input": ..., "error": ...}} instead.
+ * when the name is another Go instrumentation's name for a runtime/metrics path, {@code aggregate}
+ * when an {@code aggregate:} rule names the family, and {@code overlay}, the same keys but {@code
+ * input}, when an overlay set also maps the name); a malformed input gives {@code {"input": ...,
+ * "error": ...}} instead.
  *
  * <p>Exit status: 0 when every input parsed; 1 when any was malformed; 2 on a usage error or when
  * the configuration or the views cannot be loaded (the problems go to {@code err}).
@@ -57,7 +60,8 @@ public final class ExplainCommand {
       """
       usage: rosetta explain [--config FILE] [--json] [NAME...]
         Tells, for each raw metric name (the arguments, or standard input one per line), which view
-        matches and what it produces: semantic name, type, unit, labels and the Prometheus name.
+        matches and what it produces: semantic name, type, unit, labels, the Prometheus name and the
+        aggregate: rule the family takes.
         --config FILE   use the views of this configuration (default: the built-in sets)
         --json          one JSON object per name
       """;
@@ -134,7 +138,8 @@ public final class ExplainCommand {
       return FAILED;
     }
 
-    Explainer explainer = new Explainer(views, rosetta.views().unmatched(), json, out);
+    Explainer explainer = new Explainer(views, rosetta.views().unmatched(), AggregationRules.of(rosetta.aggregate()),
+        json, out);
     if (!names.isEmpty()) {
       names.forEach(explainer::explain);
     } else {
@@ -162,14 +167,17 @@ public final class ExplainCommand {
   private static final class Explainer {
     private final ViewSet views;
     private final ViewsConfig.Unmatched unmatched;
+    private final AggregationRules aggregation;
     private final boolean json;
     private final PrintStream out;
     private boolean malformed;
     private boolean first = true;
 
-    Explainer(ViewSet views, ViewsConfig.Unmatched unmatched, boolean json, PrintStream out) {
+    Explainer(ViewSet views, ViewsConfig.Unmatched unmatched, AggregationRules aggregation, boolean json,
+        PrintStream out) {
       this.views = views;
       this.unmatched = unmatched;
+      this.aggregation = aggregation;
       this.json = json;
       this.out = out;
     }
@@ -227,6 +235,17 @@ public final class ExplainCommand {
         o.addProperty("recognized_by", r.source().description() + ", " + r.form());
         r.minus().ifPresent(m -> o.addProperty("minus", m));
       });
+      aggregation(d, prom).ifPresent(a -> {
+        JsonObject agg = new JsonObject();
+        AggregateRule r = a.rule();
+        agg.addProperty("rule", r.id());
+        agg.addProperty("op", r.op().word());
+        com.google.gson.JsonArray ruleLabels = new com.google.gson.JsonArray();
+        r.labels().forEach(ruleLabels::add);
+        agg.add(r.without() ? "without" : "by", ruleLabels);
+        agg.addProperty("applies", a.fits(d.type().orElseThrow()));
+        o.add("aggregate", agg);
+      });
       if (!top) {
         return o;
       }
@@ -236,6 +255,14 @@ public final class ExplainCommand {
         o.add("overlay", extra);
       });
       return o;
+    }
+
+    /** The aggregate: rule naming the family, when the type (and so the family name) is known. */
+    private Optional<AggregationRules.Aggregation> aggregation(ViewDecision d, Prom prom) {
+      if (prom.name.isEmpty() || d.type().isEmpty()) {
+        return Optional.empty();
+      }
+      return aggregation.match(prom.name.get(), d.type().get());
     }
 
     private void text(ViewDecision d) {
@@ -284,6 +311,12 @@ public final class ExplainCommand {
         out.println("  value:      " + derivation(d) + " (from the same resource and batch)");
       }
       d.reduce().ifPresent(r -> out.println("  value:      the input's " + r.word()));
+      aggregation(d, prom).ifPresent(a -> {
+        MetricType type = d.type().orElseThrow();
+        out.println("  aggregate:  " + a.rule().id() + ": " + a.rule().describe()
+            + (a.fits(type) ? "" : " names the family, but " + a.op().word() + " does not fit a " + type.word()
+                + ": not aggregated"));
+      });
       if (!d.help().isEmpty()) {
         out.println("  help:       " + d.help());
       }

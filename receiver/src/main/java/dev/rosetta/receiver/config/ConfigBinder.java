@@ -1,6 +1,8 @@
 package dev.rosetta.receiver.config;
 
 import dev.rosetta.model.view.BuiltinViews;
+import dev.rosetta.receiver.aggregate.AggregateOp;
+import dev.rosetta.receiver.aggregate.AggregateRule;
 import java.nio.file.InvalidPathException;
 import dev.rosetta.relabel.NameValidation;
 import dev.rosetta.relabel.RelabelConfigs;
@@ -55,9 +57,10 @@ final class ConfigBinder {
     RelabelSettings relabel = root.section("relabel", n -> relabel(n, source));
     LimitsConfig limits = root.section("limits", this::limits);
     ViewsConfig views = root.section("views", n -> views(n, base));
+    List<AggregateRule> aggregate = aggregate(root);
     root.finish();
     return new RosettaConfig(source, receivers, exporters, service, relabel, limits, views, extensions,
-        processors);
+        processors, aggregate);
   }
 
   // ---- extensions and processors -----------------------------------------------------------
@@ -194,6 +197,69 @@ final class ConfigBinder {
       }
       return RelabelSettings.empty();
     }
+  }
+
+  // ---- aggregate ---------------------------------------------------------------------------
+
+  private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+  /** The top-level {@code aggregate:} list; rules are numbered in file order. */
+  private List<AggregateRule> aggregate(ConfigNode root) {
+    int[] index = {0};
+    return root.sectionList("aggregate", n -> aggregateRule(n, index[0]++)).stream()
+        .flatMap(Optional::stream)
+        .toList();
+  }
+
+  /** One rule; empty (after reporting) when it is incomplete. */
+  private static Optional<AggregateRule> aggregateRule(ConfigNode n, int index) {
+    Optional<String> family = n.optional("family", ValueParsers.nonEmptyString().require(
+        s -> METRIC_NAME.matcher(s).matches(),
+        "not a Prometheus metric family name; give the name as /metrics shows it (counters with _total),"
+            + " or use family_regex"));
+    Optional<String> regex = n.optional("family_regex", raw -> {
+      String text = ValueParsers.nonEmptyString().parse(raw);
+      try {
+        com.google.re2j.Pattern.compile(text);
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        throw InvalidValueException.of("invalid RE2 regular expression " + Values.quote(raw) + ": "
+            + e.getDescription());
+      }
+      return text;
+    });
+    boolean familyGiven = n.hasValue("family");
+    boolean regexGiven = n.hasValue("family_regex");
+    if (familyGiven && regexGiven) {
+      n.error("family_regex", "give family or family_regex, not both");
+    } else if (!familyGiven && !regexGiven) {
+      n.error("an aggregate rule needs the family it applies to: family (the exact name) or family_regex");
+    }
+    ValueParser<String> label = ValueParsers.nonEmptyString()
+        .require(s -> LABEL_NAME.matcher(s).matches(), "not a Prometheus label name")
+        .require(s -> !AggregateRule.TARGET_LABELS.contains(s),
+            "comes from the resource or the scope and always stays: aggregation happens within a target"
+                + " (aggregate across targets in PromQL)");
+    boolean withoutGiven = n.has("without");
+    boolean byGiven = n.has("by");
+    List<String> without = n.list("without", label);
+    List<String> by = n.list("by", label);
+    if (withoutGiven && byGiven) {
+      n.error("by", "give without or by, not both");
+    } else if (!withoutGiven && !byGiven) {
+      n.error("an aggregate rule needs without: [labels that go] or by: [labels that stay] (either may be [])");
+    }
+    List<String> labels = byGiven && !withoutGiven ? by : without;
+    if (new HashSet<>(labels).size() != labels.size()) {
+      n.error(byGiven && !withoutGiven ? "by" : "without", "a label is listed twice");
+    }
+    Optional<AggregateOp> op = n.required("op", ValueParsers.enumOf(AggregateOp.class),
+        "how the contributors combine: sum, min, max or avg");
+    if (familyGiven == regexGiven || withoutGiven == byGiven || op.isEmpty() || (familyGiven && family.isEmpty())
+        || (regexGiven && regex.isEmpty())) {
+      return Optional.empty(); // reported above
+    }
+    return Optional.of(new AggregateRule(index, family, regex, !byGiven, labels, op.get()));
   }
 
   private LimitsConfig limits(ConfigNode n) {

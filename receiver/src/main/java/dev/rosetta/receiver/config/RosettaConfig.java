@@ -1,5 +1,7 @@
 package dev.rosetta.receiver.config;
 
+import dev.rosetta.receiver.aggregate.AggregateRule;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,8 +18,10 @@ public record RosettaConfig(
     LimitsConfig limits,
     ViewsConfig views,
     ExtensionsConfig extensions,
-    ProcessorsConfig processors) {
+    ProcessorsConfig processors,
+    List<AggregateRule> aggregate) {
   public RosettaConfig {
+    aggregate = List.copyOf(aggregate);
     Objects.requireNonNull(extensions, "extensions");
     Objects.requireNonNull(processors, "processors");
     Objects.requireNonNull(relabel, "relabel");
@@ -27,6 +31,20 @@ public record RosettaConfig(
     Objects.requireNonNull(exporters, "exporters");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(views, "views");
+  }
+
+  /** A configuration without {@code aggregate} rules. */
+  public RosettaConfig(
+      String source,
+      ReceiversConfig receivers,
+      ExportersConfig exporters,
+      ServiceConfig service,
+      RelabelSettings relabel,
+      LimitsConfig limits,
+      ViewsConfig views,
+      ExtensionsConfig extensions,
+      ProcessorsConfig processors) {
+    this(source, receivers, exporters, service, relabel, limits, views, extensions, processors, List.of());
   }
 
   /** A configuration with the default {@code views} section. */

@@ -75,9 +75,15 @@ public final class ValidateCommand {
       e.errors().forEach(err::println);
       return INVALID;
     }
-    // the view files the configuration names, and the built-in sets it selects, must load too
+    // the view files the configuration names, and the built-in sets it selects, must load too;
+    // aggregate rules must fit the families the views produce
     try {
-      dev.rosetta.receiver.views.ConfiguredViews.load(loaded.views());
+      var views = dev.rosetta.receiver.views.ConfiguredViews.load(loaded.views());
+      var misfits = dev.rosetta.receiver.views.KnownFamilies.check(loaded, views);
+      if (!misfits.isEmpty()) {
+        misfits.forEach(err::println);
+        return INVALID;
+      }
     } catch (dev.rosetta.model.view.ViewLoadException e) {
       e.errors().forEach(err::println);
       return INVALID;

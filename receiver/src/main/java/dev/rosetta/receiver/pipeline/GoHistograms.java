@@ -132,7 +132,7 @@ public final class GoHistograms {
     if (unit.equals(m.unit()) && points == m.points()) {
       return m;
     }
-    return new Metric(name, m.description(), unit, m.type(), m.temporality(), points);
+    return new Metric(name, m.description(), unit, m.type(), m.temporality(), points, m.origin());
   }
 
   /** A histogram recognised as a Go path, its sums filled as the path's; name and unit kept. */
@@ -166,7 +166,7 @@ public final class GoHistograms {
       double sum = exact != null ? exact : estimatedSum(boundsBelowEdges ? runtimeEdges(h.bounds()) : h.bounds(),
           h.counts());
       out.set(i, new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), h.bounds(), h.counts(),
-          h.count(), sum, h.min(), h.max()));
+          h.count(), sum, h.min(), h.max(), h.receivedLabels()));
     }
     return out == null ? points : out;
   }

@@ -3,6 +3,7 @@ package dev.rosetta.receiver.pipeline;
 import dev.rosetta.model.MetricBatch;
 import dev.rosetta.receiver.otlp.OtlpDecoder;
 import dev.rosetta.receiver.otlp.OtlpEncoder;
+import dev.rosetta.receiver.store.ReplacingSource;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
@@ -14,11 +15,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The transport-neutral core every receiver calls: decode → stages → forward queue → series store.
+ * The transport-neutral core every receiver calls: decode → stages → store prepare → forward queue →
+ * store commit.
  *
- * <p>The forward queue is offered first: when it refuses, the request is answered OVERLOADED and
- * nothing of it is applied, so a sender's retry cannot count anything twice. Thread-safe; called
- * from event-loop threads, never blocks.
+ * <p>The store first decides every point ({@link SeriesStore#prepare}): its series, its source, the
+ * refusals (collisions, limits) and the aggregates, without changing what a scrape shows. What it
+ * accepts — refused points left out, aggregated families as their aggregates — is offered to the
+ * forward queue; when the queue refuses, the request is answered OVERLOADED and nothing of it is
+ * applied, so a sender's retry cannot count anything twice. Only then is the batch committed.
+ * Thread-safe.
  */
 public final class IngestService {
   /** The answer to one export request. */
@@ -88,13 +93,13 @@ public final class IngestService {
 
   /**
    * Ingests the batch of a replacing source (a scrape target): in the store it replaces the
-   * source's previous batch, so series the source no longer writes are removed ({@link
-   * SeriesStore#apply(MetricBatch, Object)}).
+   * source's previous batch, so series the source no longer writes are removed, and the source's
+   * identity is part of its points' ({@link SeriesStore#prepare(MetricBatch, ReplacingSource)}).
    *
-   * @param source the source's identity, or null for an ordinary batch
+   * @param source the replacing source, or null for an ordinary batch
    */
   public Outcome ingest(MetricBatch decoded, int preRejected, String preMessage,
-      ExportMetricsServiceRequest original, String transport, Object source) {
+      ExportMetricsServiceRequest original, String transport, ReplacingSource source) {
     metrics.refused(transport, "invalid", preRejected);
     if (!accepting) {
       int n = decoded.pointCount();
@@ -103,31 +108,34 @@ public final class IngestService {
       return new Outcome(IngestStatus.OVERLOADED, n, "the service is stopping", retryAfter);
     }
     MetricBatch batch = pipeline.get().process(decoded);
-    int points = batch.pointCount();
-    if (forward.isPresent() && points > 0) {
-      ExportMetricsServiceRequest out = batch == decoded && original != null ? original : OtlpEncoder.encode(batch);
-      if (!forward.get().offer(out, points)) {
-        metrics.refused(transport, "forward_queue_full", decoded.pointCount());
-        metrics.request(transport, IngestStatus.OVERLOADED.outcome);
-        return new Outcome(IngestStatus.OVERLOADED, decoded.pointCount() + preRejected,
-            "the forward queue is full; retry later", retryAfter);
+    SeriesStore.ApplyResult applied;
+    try (SeriesStore.Ingest prepared = store.prepare(batch, source)) {
+      MetricBatch out = prepared.forwardBatch();
+      int points = out.pointCount();
+      if (forward.isPresent() && points > 0) {
+        ExportMetricsServiceRequest request = out == decoded && original != null ? original : OtlpEncoder.encode(out);
+        if (!forward.get().offer(request, points)) {
+          metrics.refused(transport, "forward_queue_full", decoded.pointCount());
+          metrics.request(transport, IngestStatus.OVERLOADED.outcome);
+          return new Outcome(IngestStatus.OVERLOADED, decoded.pointCount() + preRejected,
+              "the forward queue is full; retry later", retryAfter);
+        }
       }
+      applied = store.commit(prepared);
     }
-    SeriesStore.ApplyResult applied = store.apply(batch, source);
-    metrics.refused(transport, applied.reason(), applied.refused());
+    applied.refusedByReason().forEach((reason, n) -> metrics.refused(transport, reason, n));
     long rejected = preRejected + applied.refused();
     metrics.accepted(transport, decoded.pointCount() - applied.refused());
     String message = preMessage;
     if (applied.refused() > 0) {
-      String storeMessage = applied.refused() + " points not stored (" + applied.reason() + ")";
-      message = message.isEmpty() ? storeMessage : message + "; " + storeMessage;
+      message = message.isEmpty() ? applied.message() : message + "; " + applied.message();
     }
     metrics.request(transport, rejected > 0 ? "partial" : IngestStatus.OK.outcome);
     return Outcome.ok(rejected, message);
   }
 
   /** Removes what a replacing source wrote (a scrape target that is gone); returns the series removed. */
-  public int forgetSource(Object source) {
+  public int forgetSource(ReplacingSource source) {
     return store.forgetSource(source);
   }
 

@@ -4,6 +4,7 @@ import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
 import dev.rosetta.model.MetricBatch;
 import dev.rosetta.model.MetricType;
+import dev.rosetta.model.Origin;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
@@ -32,6 +33,10 @@ import java.util.function.LongConsumer;
  * (they describe the sender: change them at the source). In the output view a label that keeps its
  * Prometheus name keeps its original attribute key, so forwarded OTLP still carries semantic
  * attribute names. A series the rules leave unchanged is passed on as it was (same instances).
+ *
+ * <p>A metric whose name or labels the rules change records the stage in its {@link Origin}
+ * ({@code relabel.input} or {@code relabel.output}); metrics of different origins stay separate
+ * metrics even under one name, so that the store can tell their sources apart.
  *
  * <p>Thread-safe; allocation-free for series that no rule changes.
  */
@@ -85,7 +90,7 @@ public final class RelabelStage implements MetricStage {
     List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
     for (ScopeMetrics sm : rm.scopes()) {
       Labels scoped = kind == Kind.INPUT ? base : TargetLabels.withScope(base, sm.scope());
-      Map<String, Metric> metrics = new LinkedHashMap<>();
+      Map<Key, Metric> metrics = new LinkedHashMap<>();
       boolean scopeChanged = false;
       for (Metric m : sm.metrics()) {
         scopeChanged |= metric(m, scoped, metrics);
@@ -106,10 +111,10 @@ public final class RelabelStage implements MetricStage {
   }
 
   /** Relabels the points of {@code m} into {@code out} (by resulting name); true when anything changed. */
-  private boolean metric(Metric m, Labels context, Map<String, Metric> out) {
+  private boolean metric(Metric m, Labels context, Map<Key, Metric> out) {
     String name = kind == Kind.INPUT ? m.name() : familyName(m);
     if (name == null) {
-      merge(out, m.name(), m, m.points());
+      merge(out, m, m.points());
       return false;
     }
     boolean changed = false;
@@ -144,35 +149,37 @@ public final class RelabelStage implements MetricStage {
       }
     }
     if (!changed) {
-      merge(out, m.name(), m, m.points());
+      merge(out, m, m.points());
       return false;
     }
     if (drops > 0) {
       dropped.accept(drops);
     }
+    Metric marked = m.withOrigin(m.origin().then(kind == Kind.INPUT ? "relabel.input" : "relabel.output", m.name()));
     if (!kept.isEmpty()) {
-      merge(out, m.name(), m, kept);
+      merge(out, marked, kept);
     }
     if (byName != null) {
       for (var e : byName.entrySet()) {
-        Metric renamed = rename(m, e.getKey());
-        merge(out, renamed.name(), renamed, e.getValue());
+        Metric renamed = rename(marked, e.getKey());
+        merge(out, renamed, e.getValue());
       }
     }
     return true;
   }
 
-  private static void merge(Map<String, Metric> out, String key, Metric template, List<Point> points) {
+  /** Metrics of one name, type and received name are one metric. */
+  private record Key(String name, MetricType type, String receivedName) {}
+
+  private static void merge(Map<Key, Metric> out, Metric template, List<Point> points) {
+    Key key = new Key(template.name(), template.type(), template.receivedName());
     Metric prev = out.get(key);
     if (prev == null) {
       out.put(key, points == template.points() ? template : template.withPoints(points));
-    } else if (prev.type() == template.type()) {
+    } else {
       List<Point> all = new ArrayList<>(prev.points());
       all.addAll(points);
       out.put(key, prev.withPoints(all));
-    } else {
-      // same name, different type: keep apart under a distinct key; the store refuses the conflict
-      out.put(key + "\u0000" + template.type(), template.withPoints(points));
     }
   }
 
@@ -183,12 +190,12 @@ public final class RelabelStage implements MetricStage {
    */
   private Metric rename(Metric m, String newName) {
     if (kind == Kind.INPUT) {
-      return new Metric(newName, m.description(), m.unit(), m.type(), m.temporality(), m.points());
+      return new Metric(newName, m.description(), m.unit(), m.type(), m.temporality(), m.points(), m.origin());
     }
     String n = m.type() == MetricType.COUNTER && newName.endsWith("_total")
         ? newName.substring(0, newName.length() - "_total".length())
         : newName;
-    return new Metric(n, m.description(), "", m.type(), m.temporality(), m.points());
+    return new Metric(n, m.description(), "", m.type(), m.temporality(), m.points(), m.origin());
   }
 
   private String familyName(Metric m) {

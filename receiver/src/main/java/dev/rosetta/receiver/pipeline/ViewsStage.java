@@ -5,15 +5,19 @@ import dev.rosetta.model.Metric;
 import dev.rosetta.model.MetricBatch;
 import dev.rosetta.model.MetricType;
 import dev.rosetta.model.NumberPoint;
+import dev.rosetta.model.Origin;
 import dev.rosetta.model.Point;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
+import dev.rosetta.model.name.GoCatalog;
 import dev.rosetta.model.name.GoNameRecognizer;
 import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.ParseResult;
 import dev.rosetta.model.name.Recognition;
 import dev.rosetta.model.view.BatchValues;
 import dev.rosetta.model.view.SiblingAttributes;
+import dev.rosetta.model.view.View;
+import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.nativeformat.JolokiaDecoder;
@@ -30,11 +34,28 @@ import java.util.logging.Logger;
 /**
  * The semantic views as a pipeline stage: the raw metrics of each scope go through {@link
  * ViewSet#applyAll} together (so that a name of another Go instrumentation recognised as a path can
- * take the other part of a MemStats composite from the same scope); mapped metrics that land in the
- * same family (same name, type and unit) within a scope are merged into one, one point per series
- * (duplicates counted); a {@code drop} view removes the metric; a metric no view matches passes
- * through under its raw name (the standard OTLP→Prometheus naming then applies) or is dropped, as
- * {@code views.unmatched} says. Every outcome is counted by points.
+ * take the other part of a MemStats composite from the same scope); a {@code drop} view removes the
+ * metric; a metric no view matches passes through under its raw name (the standard OTLP→Prometheus
+ * naming then applies) or is dropped, as {@code views.unmatched} says. Every outcome is counted by
+ * points.
+ *
+ * <p>A mapped metric records its {@link Origin}: the name it was received under and the view that
+ * mapped it; its points keep the attributes they were received with. Raw metrics that land in the
+ * same family (same name, type and unit) within a scope stay separate metrics, each with its origin,
+ * so that the store can tell their sources apart. Where two of them give the same series:
+ *
+ * <ul>
+ *   <li>when both stand for the same Go runtime quantity — a path, a name of another Go
+ *       instrumentation recognised as that path, or a path Go documents as identical ({@link
+ *       GoCatalog#identity}) — one point is kept, a series having one value per batch: the one of
+ *       lower rank (the path, then client_golang's runtime/metrics name, then other recognised
+ *       names, see {@link dev.rosetta.model.name.Recognition.Source#rank()}), else the first; the
+ *       others are counted {@code duplicate};
+ *   <li>a point that repeats, exactly, the point another raw metric gave is left out and counted
+ *       {@code duplicate} too;
+ *   <li>otherwise both are kept: they are two sources on one series, and the store refuses the
+ *       second or aggregates them, as configured.
+ * </ul>
  *
  * <p>A metric named by a Go runtime path is first normalized ({@link GoHistograms#normalize}): its
  * unit is the one the path states, and a histogram without a sum gets one: exact for the size
@@ -71,6 +92,8 @@ public final class ViewsStage implements MetricStage {
   private final Unmatched unmatched;
   private final Counter counter;
   private final java.util.Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The origin step of each view, {@code view <id> (<file>#<index>)}, built once per view. */
+  private final Map<View, String> viewSteps = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ViewsStage(ViewSet views, Unmatched unmatched, Counter counter) {
     this.views = Objects.requireNonNull(views, "views");
@@ -112,8 +135,9 @@ public final class ViewsStage implements MetricStage {
           omitted += r.omittedPoints();
           switch (r.status()) {
             case MAPPED -> {
-              Metric sem = r.metric().orElseThrow();
-              int lost = merge(out, sem, rank(r));
+              String quantity = quantity(m, r.decision());
+              Metric sem = r.metric().orElseThrow().withOrigin(origin(m, r.decision(), quantity));
+              int lost = merge(out, sem, rank(r), quantity);
               mapped += sem.points().size() - lost;
               duplicates += lost;
               if (r.droppedPoints() > 0) {
@@ -131,7 +155,11 @@ public final class ViewsStage implements MetricStage {
             }
             case UNMATCHED -> {
               if (unmatched == Unmatched.PASSTHROUGH) {
-                int lost = merge(out, m, 0);
+                String quantity = quantity(m, null);
+                Metric through = quantity == null || quantity.equals(m.receivedName())
+                    ? m
+                    : m.withOrigin(m.origin().withQuantity(quantity));
+                int lost = merge(out, through, 0, quantity);
                 passed += n - lost;
                 duplicates += lost;
               } else {
@@ -146,10 +174,13 @@ public final class ViewsStage implements MetricStage {
           // land on one overlay series, the same precedence as above keeps one and nothing more is
           // counted (a duplicate there is the duplicate above once more).
           List<ViewResult> extra = overlay.applyAll(normalized, ViewsStage::siblings, values);
-          for (ViewResult o : extra) {
+          for (int i = 0; i < extra.size(); i++) {
+            ViewResult o = extra.get(i);
             if (o.status() == ViewResult.Status.MAPPED) {
-              Metric sem = o.metric().orElseThrow();
-              overlaid += sem.points().size() - merge(out, sem, rank(o));
+              Metric m = normalized.get(i);
+              String quantity = quantity(m, o.decision());
+              Metric sem = o.metric().orElseThrow().withOrigin(origin(m, o.decision(), quantity));
+              overlaid += sem.points().size() - merge(out, sem, rank(o), quantity);
             } else if (o.status() == ViewResult.Status.INVALID) {
               logOnce(o);
             }
@@ -157,7 +188,7 @@ public final class ViewsStage implements MetricStage {
         }
         if (!out.isEmpty()) {
           List<Metric> metrics = new ArrayList<>(out.size());
-          out.values().forEach(f -> metrics.add(f.metric()));
+          out.values().forEach(f -> f.addTo(metrics));
           scopes.add(new ScopeMetrics(sm.scope(), metrics));
         }
       }
@@ -179,6 +210,37 @@ public final class ViewsStage implements MetricStage {
   /** The precedence of a result's metric among those that land on one series: the path ranks 0. */
   private static int rank(ViewResult r) {
     return r.decision().recognition().map(x -> x.source().rank()).orElse(0);
+  }
+
+  /**
+   * The Go runtime quantity a raw metric stands for: the path its name was recognised as, or its own
+   * name when that is a path, as the path Go documents it identical to; null for any other metric.
+   *
+   * @param d the decision that mapped it; null when none did
+   */
+  private static String quantity(Metric raw, ViewDecision d) {
+    if (d != null && d.recognition().isPresent()) {
+      return GoCatalog.identity(d.recognition().get().path().text());
+    }
+    String name = raw.name();
+    return !name.isEmpty() && name.charAt(0) == '/' ? GoCatalog.identity(name) : null;
+  }
+
+  /**
+   * The origin of a metric the view of {@code d} mapped: its received name, then the view; with the
+   * Go runtime quantity it stands for, when it does (see {@link #quantity}).
+   */
+  private Origin origin(Metric raw, ViewDecision d, String quantity) {
+    View view = d.view().orElseThrow();
+    String step = viewSteps.get(view);
+    if (step == null) {
+      step = "view " + view.id() + (view.id().equals(view.source().toString()) ? "" : " (" + view.source() + ")");
+      if (viewSteps.size() < 10_000) {
+        viewSteps.put(view, step);
+      }
+    }
+    Origin o = raw.origin().then(step, raw.name());
+    return quantity == null || quantity.equals(o.receivedName()) ? o : o.withQuantity(quantity);
   }
 
   /**
@@ -307,52 +369,112 @@ public final class ViewsStage implements MetricStage {
 
   private record FamilyKey(String name, MetricType type, String unit) {}
 
-  /** A point kept for a series, with the rank of the metric it came from (lower wins). */
-  private record Ranked(Point point, int rank, int metric) {}
+  /** A raw metric's contribution to a family: the mapped metric, its precedence and its Go quantity. */
+  private static final class Member {
+    final Metric metric;
+    final int rank;
+    /** See {@link #quantity}; null when the metric stands for no Go runtime quantity. */
+    final String quantity;
+    List<Point> kept;
 
-  /** One output family of a scope: its first metric (name, help, type) and the points kept. */
-  private static final class Family {
-    private final Metric first;
-    private final List<Ranked> points = new ArrayList<>();
-    private final Map<Labels, Integer> bySeries = new java.util.HashMap<>();
-    private int metrics;
-
-    Family(Metric first) {
-      this.first = first;
+    Member(Metric metric, int rank, String quantity) {
+      this.metric = metric;
+      this.rank = rank;
+      this.quantity = quantity;
     }
 
-    Metric metric() {
-      List<Point> all = new ArrayList<>(points.size());
-      points.forEach(r -> all.add(r.point()));
-      return all.equals(first.points()) ? first : first.withPoints(all);
+    /** Whether this and {@code other} are the same Go runtime quantity under two names. */
+    boolean sameQuantity(Member other) {
+      return quantity != null && quantity.equals(other.quantity);
+    }
+  }
+
+  /** A point kept for a series, the member it belongs to, and the next point kept for the same series. */
+  private static final class Slot {
+    Point point;
+    Member member;
+    int next = -1;
+
+    Slot(Point point, Member member) {
+      this.point = point;
+      this.member = member;
+    }
+  }
+
+  /** One output family of a scope: the raw metrics that map to it and the points kept. */
+  private static final class Family {
+    private final List<Member> members = new ArrayList<>(1);
+    private final List<Slot> slots = new ArrayList<>();
+    /** The first slot of each series. */
+    private final Map<Labels, Integer> bySeries = new HashMap<>();
+    /** Whether a duplicate was left out or replaced: the members' metrics are then rebuilt. */
+    private boolean changed;
+
+    /** One metric per member with points kept, each with its own origin; a member's own instance when it kept all. */
+    void addTo(List<Metric> out) {
+      if (!changed) {
+        members.forEach(m -> out.add(m.metric));
+        return;
+      }
+      for (Slot s : slots) {
+        if (s.member.kept == null) {
+          s.member.kept = new ArrayList<>();
+        }
+        s.member.kept.add(s.point);
+      }
+      for (Member m : members) {
+        if (m.kept != null) {
+          out.add(m.kept.equals(m.metric.points()) ? m.metric : m.metric.withPoints(m.kept));
+        }
+      }
     }
   }
 
   /**
-   * Adds a metric to its family and returns how many of its points were duplicates. When two raw
-   * metrics land on the same series (the same data under two names: Go's /gc/pauses:seconds and
-   * /sched/pauses/total/gc:seconds, or a path and client_golang's MemStats-style name for it), one
-   * point is kept, a series having one value per batch: the one of lower rank (the path, then
-   * client_golang's runtime/metrics name, then other recognised names, see
-   * {@link dev.rosetta.model.name.Recognition.Source#rank()}), else the first. Points of one metric
-   * are all kept (a delta metric may carry several points of one series).
+   * Adds a metric to its family and returns how many of its points were duplicates: points of a
+   * series another raw metric of the same Go runtime quantity gave too (one kept, by rank, see the
+   * class comment), or exact repeats of another raw metric's point. Points of one metric are all
+   * kept (a delta metric may carry several points of one series), and so are points of a series
+   * another, unrelated raw metric gave too (for the store to refuse or aggregate).
    */
-  private static int merge(Map<FamilyKey, Family> out, Metric m, int rank) {
-    Family f = out.computeIfAbsent(new FamilyKey(m.name(), m.type(), m.unit()), k -> new Family(m));
-    int id = f.metrics++;
+  private static int merge(Map<FamilyKey, Family> out, Metric m, int rank, String quantity) {
+    Family f = out.computeIfAbsent(new FamilyKey(m.name(), m.type(), m.unit()), k -> new Family());
+    Member me = new Member(m, rank, quantity);
+    f.members.add(me);
     int duplicates = 0;
     for (Point p : m.points()) {
-      Integer at = f.bySeries.get(p.labels());
-      if (at == null || f.points.get(at).metric() == id) {
-        if (at == null) {
-          f.bySeries.put(p.labels(), f.points.size());
+      Integer head = f.bySeries.get(p.labels());
+      if (head == null) {
+        f.bySeries.put(p.labels(), f.slots.size());
+        f.slots.add(new Slot(p, me));
+        continue;
+      }
+      Slot last = null;
+      boolean duplicate = false;
+      for (int i = head; i >= 0; i = last.next) {
+        last = f.slots.get(i);
+        if (last.member == me) {
+          continue;
         }
-        f.points.add(new Ranked(p, rank, id));
-      } else {
+        if (last.member.sameQuantity(me)) {
+          duplicate = true;
+          if (rank < last.member.rank) {
+            last.point = p;
+            last.member = me;
+          }
+          break;
+        }
+        if (last.point.equals(p)) {
+          duplicate = true;
+          break;
+        }
+      }
+      if (duplicate) {
         duplicates++;
-        if (rank < f.points.get(at).rank()) {
-          f.points.set(at, new Ranked(p, rank, id));
-        }
+        f.changed = true;
+      } else {
+        last.next = f.slots.size();
+        f.slots.add(new Slot(p, me));
       }
     }
     return duplicates;

@@ -14,6 +14,7 @@ import dev.rosetta.receiver.nativeformat.JolokiaDecoder;
 import dev.rosetta.receiver.nativeformat.MalformedBodyException;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
+import dev.rosetta.receiver.store.ReplacingSource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +48,6 @@ import java.util.logging.Logger;
 final class ScrapeLoop {
   private static final Logger LOG = Logger.getLogger(ScrapeLoop.class.getName());
 
-  /** The store identity of a target's series. */
-  record Source(String receiver, String job, Labels target) {}
 
   private final ScrapeJob job;
   private final ScrapeTarget target;
@@ -56,7 +55,7 @@ final class ScrapeLoop {
   private final Executor workers;
   private final IngestService ingest;
   private final ScrapeMetrics metrics;
-  private final Source source;
+  private final ReplacingSource source;
   private final ScrapeHttpClient.Session session = new ScrapeHttpClient.Session();
   private final Labels reportAttributes;
   private final Labels resource;
@@ -76,7 +75,11 @@ final class ScrapeLoop {
     this.workers = workers;
     this.ingest = ingest;
     this.metrics = metrics;
-    this.source = new Source(job.receiver, job.config.jobName(), target.labels());
+    // the target's identity in the store: its labels after relabeling (as Prometheus identifies a
+    // target), within its receiver and job
+    this.source = new ReplacingSource(target.labels().toBuilder().put("__receiver__", job.receiver)
+        .put("__job__", job.config.jobName()).build(),
+        "scrape target " + target.url() + " (receiver " + job.receiver + ", job " + job.config.jobName() + ")");
     Labels.Builder res = Labels.builder();
     Labels.Builder attrs = Labels.builder();
     for (int i = 0; i < target.publicLabels().size(); i++) {

@@ -12,33 +12,81 @@ import dev.rosetta.model.ScopeMetrics;
 import dev.rosetta.model.SummaryPoint;
 import dev.rosetta.model.Temporality;
 import dev.rosetta.model.naming.PrometheusNaming;
+import dev.rosetta.receiver.aggregate.AggregateOp;
+import dev.rosetta.receiver.aggregate.AggregateRule;
+import dev.rosetta.receiver.aggregate.AggregationRules;
+import dev.rosetta.receiver.aggregate.AggregationRules.Aggregation;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The latest state of every series, as a Prometheus scrape shows it.
+ * The latest state of every series, as a Prometheus scrape shows it, with the source each series
+ * came from.
  *
  * <p>Series are keyed by their Prometheus identity: family name (the standard OTLP→Prometheus
  * translation) and label set ({@code job}, {@code instance}, scope labels and the sanitized point
  * attributes). Cumulative points replace the stored state (older ones are ignored); delta points
  * accumulate into a cumulative state. A series not updated for {@code expiration} is removed by
- * {@link #expire()}. Limits on the number of series, in total and per family, refuse new series
- * beyond them; a family whose Prometheus type differs from an existing one of the same name is
- * refused too.
+ * {@link #expire()}.
  *
- * <p>Thread-safe: {@link #apply} may run on many threads at once, concurrently with scrapes.
+ * <p><b>Sources.</b> Each series is held by one source ({@link Sources}: resource, received name,
+ * received attributes). When another source lands on a series its holder updated within the
+ * expiration, that source's points are refused ({@link Refusal#COLLISION}), counted, and logged
+ * once per family with both sources and the steps that made their identity. A holder that has
+ * stopped — silent for more than twice its own update interval, or for the expiration when it
+ * updated only once — hands the series over to the next source (a restarted sender that is not
+ * identified by {@code service.instance.id}); the handover is counted and logged once per family.
+ *
+ * <p><b>Replacing sources.</b> A batch of a {@link ReplacingSource} (a scrape target) replaces the
+ * one it gave before: the series and contributions it wrote then and does not write now leave at
+ * once, unless they passed to another source since, and {@link #forgetSource} takes everything it
+ * wrote with it. Its identity is part of its points' source, so a series held by one target is a
+ * collision for any other.
+ *
+ * <p><b>Aggregation.</b> A family an {@code aggregate:} rule names keeps one contribution per
+ * source under each aggregate series (the labels the rule keeps); each contribution has its own
+ * state and expires on its own, and the series shows the rule's operation over the live
+ * contributions, recomputed whenever one changes.
+ *
+ * <p><b>Two phases.</b> {@link #prepare} decides everything about a batch — series, holders,
+ * refusals, aggregate values — and claims new series, without changing what a scrape shows;
+ * {@link Ingest#forwardBatch()} is then what may leave the service; {@link #commit} applies the
+ * points, {@link Ingest#close()} without a commit abandons the batch (claims stay, invisible, and
+ * expire). The aggregate series a batch touches stay locked from prepare to commit, so that the
+ * aggregate forwarded is the aggregate stored.
+ *
+ * <p><b>Budget.</b> Limits on the number of series, in total (plain series, aggregate series and
+ * contributions alike) and per family, refuse new series beyond them; a family whose Prometheus type
+ * differs from an existing one of the same name is refused too.
+ *
+ * <p>Thread-safe: {@link #prepare} and {@link #commit} run on many threads at once, concurrently
+ * with scrapes (which read each series under its monitor), {@link #expire()} (one thread) and
+ * reloads ({@link #setLimits}, {@link #setAggregation}). Locks: a plain series' monitor is held
+ * briefly and never while taking another lock; aggregate series' {@link ReentrantLock}s are taken
+ * in ascending id order, then their monitors.
  */
 public final class SeriesStore {
   private static final Logger LOG = Logger.getLogger(SeriesStore.class.getName());
   private static final int MEMO_LIMIT = 50_000;
+  private static final int LOGGED_LIMIT = 10_000;
+  /** A holder silent for less than this never hands its series over. */
+  static final long MIN_HANDOVER_MILLIS = 1000;
 
   /** Store settings; a limit of 0 means unlimited. */
   public record Settings(
@@ -56,8 +104,29 @@ public final class SeriesStore {
     }
   }
 
-  /** Outcome of applying a batch: points stored and refused, with the first reason. */
-  public record ApplyResult(int stored, int refused, String reason) {}
+  /**
+   * Outcome of applying a batch: points stored and refused, the first reason and the count per
+   * reason (in {@link Refusal} order).
+   */
+  public record ApplyResult(int stored, int refused, String reason, Map<String, Integer> refusedByReason) {
+    public ApplyResult {
+      refusedByReason = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refusedByReason));
+    }
+
+    /** {@code 3 points not stored (collision: 2, series_limit: 1)}, or "" when none was refused. */
+    public String message() {
+      if (refused == 0) {
+        return "";
+      }
+      StringBuilder sb = new StringBuilder().append(refused).append(" points not stored (");
+      String sep = "";
+      for (var e : refusedByReason.entrySet()) {
+        sb.append(sep).append(e.getKey()).append(": ").append(e.getValue());
+        sep = ", ";
+      }
+      return sb.append(')').toString();
+    }
+  }
 
   /** Why a point was not stored; the label value of {@code rosetta_store_refused_points_total}. */
   public enum Refusal {
@@ -65,18 +134,29 @@ public final class SeriesStore {
     INVALID_NAME("invalid_name"),
     RESERVED_NAME("reserved_name"),
     SERIES_LIMIT("series_limit"),
-    FAMILY_SERIES_LIMIT("family_series_limit");
+    FAMILY_SERIES_LIMIT("family_series_limit"),
+    COLLISION("collision"),
+    /** The family's aggregation changed (a reload) while the batch was in flight. */
+    FAMILY_CHANGED("family_changed");
 
     final String label;
 
     Refusal(String label) {
       this.label = label;
     }
+
+    public String label() {
+      return label;
+    }
   }
+
+  /** Returned by the claim methods when the family went away under them: resolve it again. */
+  private static final Object RETRY = new Object();
 
   private final Settings settings;
   /** The series limits in force: {maxSeries, maxSeriesPerFamily}; replaced whole on reload. */
   private volatile int[] limits;
+  private volatile AggregationRules aggregation = AggregationRules.none();
   private final LongSupplier clockMillis;
   private final Predicate<String> reservedName;
   private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
@@ -84,12 +164,16 @@ public final class SeriesStore {
   private final ConcurrentHashMap<NameKey, String> familyNames = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> labelNames = new ConcurrentHashMap<>();
   private final AtomicInteger seriesCount = new AtomicInteger();
+  private final AtomicLong aggregateIds = new AtomicLong();
   private final AtomicLong expired = new AtomicLong();
   private final AtomicLong outOfOrder = new AtomicLong();
+  private final AtomicLong handovers = new AtomicLong();
+  private final AtomicLong contributedPoints = new AtomicLong();
+  private final AtomicLong aggregatePoints = new AtomicLong();
   private final AtomicLong[] refusals = new AtomicLong[Refusal.values().length];
-  private final Map<String, Boolean> loggedLimit = new ConcurrentHashMap<>();
-  /** The series each replacing source (a scrape target) wrote in its last batch. */
-  private final ConcurrentHashMap<Object, java.util.Set<SeriesRef>> sources = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> logged = new ConcurrentHashMap<>();
+  /** What each replacing source wrote in its last committed batch. */
+  private final ConcurrentHashMap<ReplacingSource, java.util.Set<Written>> replacing = new ConcurrentHashMap<>();
   private final AtomicLong stale = new AtomicLong();
 
   public SeriesStore(Settings settings, LongSupplier clockMillis, Predicate<String> reservedName) {
@@ -113,139 +197,505 @@ public final class SeriesStore {
    */
   public void setLimits(int maxSeries, int maxSeriesPerFamily) {
     this.limits = new int[] {maxSeries, maxSeriesPerFamily};
-    loggedLimit.clear();
+    logged.keySet().removeIf(k -> k.startsWith("limit\u0000"));
   }
 
-  /** Applies every point of the batch. Never throws for data reasons; refusals are counted. */
+  /** The total series budget in force (0 = unlimited). */
+  public int maxSeries() {
+    return limits[0];
+  }
+
+  /**
+   * Puts {@code aggregate:} rules in force, as a configuration reload does. A family whose
+   * aggregation changes starts afresh: its series go, and the next points build it anew.
+   */
+  public void setAggregation(AggregationRules rules) {
+    Objects.requireNonNull(rules, "rules");
+    this.aggregation = rules;
+    for (Family f : families.values()) {
+      if (!sameRule(f.aggregation, decideAggregation(f.name, f.type, false))) {
+        LOG.info("family " + f.name + ": aggregation changed from " + describe(f.aggregation) + " to "
+            + describe(decideAggregation(f.name, f.type, false)) + "; the family starts afresh");
+        retire(f);
+      }
+    }
+  }
+
+  public AggregationRules aggregation() {
+    return aggregation;
+  }
+
+  private static String describe(Aggregation a) {
+    return a == null ? "none" : a.toString();
+  }
+
+  private static boolean sameRule(Aggregation a, Aggregation b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    AggregateRule x = a.rule();
+    AggregateRule y = b.rule();
+    return x.family().equals(y.family()) && x.familyRegex().equals(y.familyRegex()) && x.without() == y.without()
+        && x.labels().equals(y.labels()) && x.op() == y.op();
+  }
+
+  // ---- ingest ------------------------------------------------------------------------------
+
+  /** Prepares and commits a batch (nothing forwarded in between). Never throws for data reasons. */
   public ApplyResult apply(MetricBatch batch) {
     return apply(batch, null);
   }
 
   /**
-   * Applies a batch that replaces the previous batch of the same {@code source} (a scrape target):
-   * the series the source wrote last time and does not write now are removed at once — they are
-   * stale, as Prometheus marks the series a target stops exposing. A series another source wrote
-   * since is left alone. Batches of one source must not be applied concurrently.
-   *
-   * @param source the replacing source's identity (equals/hashCode), or null for an ordinary batch
+   * Prepares and commits the batch of a replacing source (see {@link #prepare(MetricBatch,
+   * ReplacingSource)}).
    */
-  public ApplyResult apply(MetricBatch batch, Object source) {
-    java.util.Set<SeriesRef> written = source == null ? null : new java.util.HashSet<>();
-    ApplyResult result = applyPoints(batch, source, written);
-    if (source != null) {
-      java.util.Set<SeriesRef> previous = sources.put(source, written);
+  public ApplyResult apply(MetricBatch batch, ReplacingSource source) {
+    try (Ingest in = prepare(batch, source)) {
+      return commit(in);
+    }
+  }
+
+  /** {@link #prepare(MetricBatch, ReplacingSource)} of an ordinary batch. */
+  public Ingest prepare(MetricBatch batch) {
+    return prepare(batch, null);
+  }
+
+  /**
+   * First phase: resolves every point of the batch to its series (or contribution), claims new
+   * series for their sources, decides refusals and computes the aggregate values the batch gives.
+   * Nothing a scrape shows changes. The caller must {@link #commit} the result or {@link
+   * Ingest#close() close} it (the aggregate series it touches stay locked until then).
+   *
+   * @param source the replacing source (a scrape target) whose previous batch this one replaces once
+   *     committed, or null for an ordinary batch; batches of one source must not be in flight at once
+   */
+  public Ingest prepare(MetricBatch batch, ReplacingSource source) {
+    Ingest in = new Ingest(batch, clockMillis.getAsLong(), source);
+    resolve(in);
+    if (in.aggregates != null) {
+      try {
+        contribute(in);
+      } catch (RuntimeException | Error e) {
+        in.close();
+        throw e;
+      }
+    }
+    in.forward = forwardBatch(in);
+    return in;
+  }
+
+  /**
+   * Second phase: applies the prepared points and releases the batch. Points refused in the first
+   * phase are counted here; a series that expired in between is claimed again (a source that
+   * collides then is refused here). For a replacing source, what its previous batch wrote and this one
+   * does not leaves the store.
+   */
+  public ApplyResult commit(Ingest in) {
+    if (in.finished) {
+      throw new IllegalStateException("batch already committed or closed");
+    }
+    ApplyResult result = commitPoints(in);
+    if (in.written != null) {
+      java.util.Set<Written> previous = replacing.put(in.source, in.written);
       if (previous != null) {
         int gone = 0;
-        for (SeriesRef ref : previous) {
-          if (!written.contains(ref) && removeSeries(ref, source)) {
-            gone++;
+        for (Written w : previous) {
+          if (!in.written.contains(w)) {
+            gone += removeStale(w);
           }
         }
-        if (gone > 0) {
-          seriesCount.addAndGet(-gone);
-          stale.addAndGet(gone);
-        }
+        countStale(gone);
       }
     }
     return result;
   }
 
   /**
-   * Removes every series {@code source} wrote in its last batch (a target that is gone); returns
-   * how many went.
+   * Removes every series and contribution {@code source} wrote in its last batch (a target that is
+   * gone), except what passed to another source since; returns how many went.
    */
-  public int forgetSource(Object source) {
-    java.util.Set<SeriesRef> previous = sources.remove(source);
+  public int forgetSource(ReplacingSource source) {
+    java.util.Set<Written> previous = replacing.remove(source);
     if (previous == null) {
       return 0;
     }
     int gone = 0;
-    for (SeriesRef ref : previous) {
-      if (removeSeries(ref, source)) {
-        gone++;
-      }
+    for (Written w : previous) {
+      gone += removeStale(w);
     }
-    if (gone > 0) {
-      seriesCount.addAndGet(-gone);
-      stale.addAndGet(gone);
-    }
+    countStale(gone);
     return gone;
   }
 
-  /** Series removed because their replacing source stopped writing them (or went away). */
+  /** Series and contributions removed because their replacing source stopped writing them or went away. */
   public long staleSeries() {
     return stale.get();
   }
 
-  private boolean removeSeries(SeriesRef ref, Object source) {
-    Series s = ref.family().series.get(ref.labels());
-    if (s == null) {
-      return false;
+  private void countStale(int gone) {
+    if (gone > 0) {
+      seriesCount.addAndGet(-gone);
+      stale.addAndGet(gone);
     }
-    synchronized (s) {
-      if (s.removed || !source.equals(s.source)) {
-        return false;
-      }
-      s.removed = true;
-      ref.family().series.remove(ref.labels(), s);
-    }
-    if (ref.family().series.isEmpty()) {
-      families.remove(ref.family().name, ref.family());
-    }
-    return true;
   }
 
-  /** One series of one family, as a source's last batch wrote it. */
-  private record SeriesRef(Family family, Labels labels) {}
+  /**
+   * What a replacing source wrote: a plain series ({@code held} the {@link Series}, {@code owner} the
+   * source identity that wrote it) or a contribution ({@code held} the {@link Contribution}, {@code
+   * key} its key) under the aggregate series {@code labels} of {@code family}. Equal when the same
+   * objects were written under the same identity.
+   */
+  private record Written(Family family, Labels labels, Object held, long owner, Sources.Key key) {}
 
-  private ApplyResult applyPoints(MetricBatch batch, Object source, java.util.Set<SeriesRef> written) {
-    long now = clockMillis.getAsLong();
-    int stored = 0;
-    int refused = 0;
-    Refusal first = null;
-    for (ResourceMetrics rm : batch.resources()) {
-      Labels base = resourceLabels(rm.resource(), now);
-      for (ScopeMetrics sm : rm.scopes()) {
-        Labels scoped = TargetLabels.withScope(base, sm.scope());
-        for (Metric m : sm.metrics()) {
-          String name = familyName(m);
-          Refusal r = null;
-          Family family = null;
-          if (name == null) {
-            r = Refusal.INVALID_NAME;
-          } else if (reservedName.test(name)) {
-            r = Refusal.RESERVED_NAME;
-          } else {
-            family = families.computeIfAbsent(name, n -> new Family(n, m.type(), unitWord(n, m), m.description()));
-            if (family.type != m.type() && !(compatible(family.type, m.type()))) {
-              r = Refusal.TYPE_CONFLICT;
-            }
+  /**
+   * Removes what a replacing source wrote when nothing replaced it since: the series still exists
+   * and is still held by that identity (a handover gives it to another source), the contribution is
+   * still the one under its key. Returns the budget units freed. Takes no lock the caller holds.
+   */
+  private int removeStale(Written w) {
+    Family f = w.family();
+    if (w.held() instanceof Contribution c) {
+      AggSeries a = c.agg;
+      a.lock.lock();
+      try {
+        if (a.removed || a.contributions.get(w.key()) != c) {
+          return 0;
+        }
+        a.contributions.remove(w.key());
+        int gone = 1;
+        if (a.contributions.isEmpty()) {
+          synchronized (a) {
+            a.removed = true;
           }
-          if (r != null) {
-            refused += m.points().size();
-            refusals[r.ordinal()].addAndGet(m.points().size());
-            first = first == null ? r : first;
-            continue;
+          f.series.remove(w.labels(), a);
+          gone++;
+        } else {
+          State r = combine(new ArrayList<>(a.contributions.values().stream().filter(x -> x.initialized).toList()), f);
+          synchronized (a) {
+            a.copyFrom(r);
           }
-          boolean delta = m.temporality() == Temporality.DELTA;
-          for (Point p : m.points()) {
-            Labels labels = seriesLabels(p.labels(), scoped);
-            Refusal pr = update(family, labels, p, delta, now, source);
-            if (pr == null) {
-              stored++;
-              if (written != null) {
-                written.add(new SeriesRef(family, labels));
-              }
-            } else {
-              refused++;
-              refusals[pr.ordinal()].incrementAndGet();
-              first = first == null ? pr : first;
-            }
+        }
+        return gone + retireIfEmpty(f);
+      } finally {
+        a.lock.unlock();
+      }
+    }
+    Series s = (Series) w.held();
+    synchronized (s) {
+      if (s.removed || s.owner != w.owner()) {
+        return 0;
+      }
+      s.removed = true;
+    }
+    f.series.remove(w.labels(), s);
+    return 1 + retireIfEmpty(f);
+  }
+
+  /**
+   * Takes an empty family out of the store, as {@link #expire()} does; returns the budget units of
+   * the series that entered it meanwhile (retired with it: their batches resolve the family again).
+   */
+  private int retireIfEmpty(Family f) {
+    if (!f.series.isEmpty()) {
+      return 0;
+    }
+    f.removed = true;
+    families.remove(f.name, f);
+    int removed = 0;
+    for (Series straggler : f.series.values()) {
+      removed += retire(straggler);
+    }
+    return removed;
+  }
+
+  private ApplyResult commitPoints(Ingest in) {
+    try {
+      int stored = applyPlain(in);
+      if (in.aggregates != null) {
+        for (AggWork w : in.aggregates.values()) {
+          for (var e : w.temps.entrySet()) {
+            Contribution c = e.getKey();
+            c.copyFrom(e.getValue());
+            c.lastSeenMillis = in.now;
+          }
+          stored += w.points;
+          contributedPoints.addAndGet(w.points);
+          if (w.emitted) {
+            aggregatePoints.incrementAndGet();
+          }
+          w.agg.lastSeenMillis = in.now;
+          synchronized (w.agg) {
+            w.agg.copyFrom(w.result);
           }
         }
       }
+      updateTargets(in);
+      int refused = 0;
+      Refusal first = null;
+      Map<String, Integer> byReason = new LinkedHashMap<>();
+      for (Refusal r : Refusal.values()) {
+        int n = in.refused[r.ordinal()];
+        if (n > 0) {
+          refusals[r.ordinal()].addAndGet(n);
+          refused += n;
+          byReason.put(r.label, n);
+          first = first == null ? r : first;
+        }
+      }
+      if (first != null && in.firstRefusal != null) {
+        first = in.firstRefusal;
+      }
+      return new ApplyResult(stored, refused, first == null ? "" : first.label, byReason);
+    } finally {
+      in.close();
     }
-    return new ApplyResult(stored, refused, first == null ? "" : first.label);
+  }
+
+  /** A prepared batch; see {@link #prepare}. Used by one thread. */
+  public static final class Ingest implements AutoCloseable {
+    final MetricBatch batch;
+    final long now;
+    /** Per point in batch order: its Series, AggSeries (before contribution) or Contribution; null if refused. */
+    final Object[] resolved;
+    /** Per metric in batch order: its family; null when the whole metric was refused. */
+    final Family[] families;
+    /** Per scope in batch order: the labels the resource and the scope give every series. */
+    final Labels[] scoped;
+    /** Per resource in batch order: {job, instance} and the target_info attributes. */
+    final Labels[] jobInstance;
+    final Labels[] targetInfo;
+    final long[] resourceIds;
+    final int[] refused = new int[Refusal.values().length];
+    Refusal firstRefusal;
+    /** Aggregate series the batch contributes to, with what it gives them. */
+    IdentityHashMap<AggSeries, AggWork> aggregates;
+    final List<AggSeries> locked = new ArrayList<>();
+    MetricBatch forward;
+    boolean finished;
+    /** Set by a claim that found another holder: the series, for the message. */
+    Series collided;
+    /** The replacing source whose batch this is, or null. */
+    final ReplacingSource source;
+    /** For a replacing source: per point in batch order, the labels of its series; else null. */
+    final Labels[] labels;
+    /** For a replacing source: what the batch writes (complete after commit); else null. */
+    final java.util.Set<Written> written;
+
+    Ingest(MetricBatch batch, long now, ReplacingSource source) {
+      this.batch = batch;
+      this.now = now;
+      this.source = source;
+      int points = 0;
+      int metrics = 0;
+      int scopes = 0;
+      for (ResourceMetrics rm : batch.resources()) {
+        for (ScopeMetrics sm : rm.scopes()) {
+          scopes++;
+          metrics += sm.metrics().size();
+          for (Metric m : sm.metrics()) {
+            points += m.points().size();
+          }
+        }
+      }
+      this.resolved = new Object[points];
+      this.labels = source == null ? null : new Labels[points];
+      this.written = source == null ? null : new java.util.HashSet<>();
+      this.families = new Family[metrics];
+      this.scoped = new Labels[scopes];
+      int resources = batch.resources().size();
+      this.jobInstance = new Labels[resources];
+      this.targetInfo = new Labels[resources];
+      this.resourceIds = new long[resources];
+    }
+
+    /**
+     * What may leave the service: the batch without refused points, aggregated families as their
+     * aggregate points. The very batch prepared when nothing was refused or aggregated.
+     */
+    public MetricBatch forwardBatch() {
+      return forward;
+    }
+
+    /** Points refused so far (before commit). */
+    public int refusedPoints() {
+      int n = 0;
+      for (int r : refused) {
+        n += r;
+      }
+      return n;
+    }
+
+    void refuse(Refusal r, int points) {
+      if (points > 0) {
+        refused[r.ordinal()] += points;
+        if (firstRefusal == null) {
+          firstRefusal = r;
+        }
+      }
+    }
+
+    /** Releases the aggregate series; without a commit the batch is abandoned. Idempotent. */
+    @Override
+    public void close() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      for (int i = locked.size() - 1; i >= 0; i--) {
+        locked.get(i).lock.unlock();
+      }
+      locked.clear();
+    }
+  }
+
+  /** What one batch gives one aggregate series. */
+  static final class AggWork {
+    final AggSeries agg;
+    /** Where the first contributing point sits, to emit the aggregate point there. */
+    final int metricIndex;
+    final Labels attributes;
+    final IdentityHashMap<Contribution, State> temps = new IdentityHashMap<>();
+    int points;
+    State result;
+    boolean emitted;
+
+    AggWork(AggSeries agg, int metricIndex, Labels attributes) {
+      this.agg = agg;
+      this.metricIndex = metricIndex;
+      this.attributes = attributes;
+    }
+  }
+
+  /** Mutable per-batch state of the claim methods. */
+  private static final class Claimant {
+    Labels resource;
+    ReplacingSource replacing;
+    Metric metric;
+    long source;
+    Sources.Owner owner;
+
+    Sources.Owner owner() {
+      if (owner == null) {
+        owner = new Sources.Owner(resource, metric.receivedName(), metric.origin(), replacing);
+      }
+      return owner;
+    }
+  }
+
+  /** Phase A: families, series labels, plain series claimed, aggregate series found. */
+  private void resolve(Ingest in) {
+    Claimant claimant = new Claimant();
+    int pi = 0;
+    int mi = 0;
+    int si = 0;
+    int ri = 0;
+    for (ResourceMetrics rm : in.batch.resources()) {
+      Labels base = resourceLabels(rm.resource(), in, ri);
+      long resourceId = Sources.resource(rm.resource(), in.source);
+      in.resourceIds[ri] = resourceId;
+      claimant.resource = rm.resource();
+      claimant.replacing = in.source;
+      for (ScopeMetrics sm : rm.scopes()) {
+        Labels scoped = TargetLabels.withScope(base, sm.scope());
+        in.scoped[si++] = scoped;
+        for (Metric m : sm.metrics()) {
+          int n = m.points().size();
+          Object f = family(m);
+          if (f instanceof Refusal r) {
+            in.refuse(r, n);
+            pi += n;
+            mi++;
+            continue;
+          }
+          Family family = (Family) f;
+          long metricSource = Sources.metric(resourceId, m.sourceName());
+          claimant.metric = m;
+          claimant.owner = null;
+          for (Point p : m.points()) {
+            Object res;
+            Labels labels;
+            for (;;) {
+              labels = seriesLabels(p.labels(), scoped, family.aggregation);
+              if (family.aggregation == null) {
+                claimant.source = Sources.point(metricSource, p.receivedLabels());
+                res = claim(family, labels, claimant, in);
+              } else {
+                res = aggregateSeries(family, labels, in.now);
+              }
+              if (res != RETRY) {
+                break;
+              }
+              Object again = family(m);
+              if (again instanceof Refusal r) {
+                res = r;
+                break;
+              }
+              family = (Family) again;
+            }
+            if (res instanceof Refusal r) {
+              in.refuse(r, 1);
+              if (r == Refusal.COLLISION) {
+                logCollision(in, family, pi, p, claimant);
+              }
+            } else {
+              in.resolved[pi] = res;
+              if (in.labels != null) {
+                in.labels[pi] = labels;
+              }
+              if (res instanceof AggSeries a) {
+                if (in.aggregates == null) {
+                  in.aggregates = new IdentityHashMap<>();
+                }
+                if (!in.aggregates.containsKey(a)) {
+                  in.aggregates.put(a, null); // its work is made under its lock, in contribute()
+                }
+              }
+            }
+            pi++;
+          }
+          in.families[mi++] = family;
+        }
+      }
+      ri++;
+    }
+  }
+
+  /**
+   * The family of a metric, or why its points are refused. A new family is not in the store yet:
+   * it enters with its first series ({@link #enter}), so that points refused by the budget leave
+   * nothing behind.
+   */
+  private Object family(Metric m) {
+    String name = familyName(m);
+    if (name == null) {
+      return Refusal.INVALID_NAME;
+    }
+    if (reservedName.test(name)) {
+      return Refusal.RESERVED_NAME;
+    }
+    Family family = families.get(name);
+    if (family == null) {
+      family = new Family(name, m.type(), unitWord(name, m), m.description(), decideAggregation(name, m.type(), true));
+    }
+    if (family.type != m.type() && !compatible(family.type, m.type())) {
+      return Refusal.TYPE_CONFLICT;
+    }
+    return family;
+  }
+
+  /** The rule that applies to a family, or null; a rule whose op does not fit the type does not apply. */
+  private Aggregation decideAggregation(String name, MetricType type, boolean log) {
+    Aggregation a = aggregation.match(name, type).orElse(null);
+    if (a != null && !a.fits(type)) {
+      if (log) {
+        logOnce("fit\u0000" + name, Level.WARNING, a.rule().id() + " (" + a.rule().describe() + ") names family "
+            + name + ", a " + type.word() + ", but " + a.op().word() + " fits " + a.op().fitsWhat()
+            + " only: the family is not aggregated");
+      }
+      return null;
+    }
+    return a;
   }
 
   /** Gauges and up-down counters are both Prometheus gauges and may share a family. */
@@ -257,61 +707,559 @@ public final class SeriesStore {
     return t == MetricType.GAUGE || t == MetricType.UP_DOWN_COUNTER;
   }
 
-  private Refusal update(Family family, Labels labels, Point p, boolean delta, long now, Object source) {
-    Series s = family.series.get(labels);
-    if (s == null) {
-      int[] lim = limits;
-      if (lim[1] > 0 && family.series.size() >= lim[1]) {
-        logLimit(family.name, "family " + family.name + " reached its limit of "
-            + lim[1] + " series; new series are refused");
-        return Refusal.FAMILY_SERIES_LIMIT;
-      }
-      if (lim[0] > 0 && seriesCount.get() >= lim[0]) {
-        logLimit("", "the store reached its limit of " + lim[0] + " series; new series are refused");
-        return Refusal.SERIES_LIMIT;
-      }
-      Series created = new Series();
-      Series prev = family.series.putIfAbsent(labels, created);
-      if (prev == null) {
-        seriesCount.incrementAndGet();
-        s = created;
-      } else {
-        s = prev;
-      }
+  /**
+   * Puts a new family in the store, before its first series; false when another one of the name
+   * got there first (resolve the family again).
+   */
+  private boolean enter(Family family) {
+    if (family.removed) {
+      return false; // it left the store: never bring it back
     }
-    synchronized (s) {
-      if (s.removed) {
-        // Lost a race with expiry: start over with a fresh series.
-        return update(family, labels, p, delta, now, source);
-      }
-      if (!s.initialized || delta) {
-        s.accumulate(p, delta);
-      } else if (p.epochNanos() >= s.timeNanos || p.epochNanos() == 0) {
-        s.replace(p);
-      } else {
-        outOfOrder.incrementAndGet();
-      }
-      s.lastSeenMillis = now;
-      s.source = source;
+    Family prev = families.putIfAbsent(family.name, family);
+    return prev == null || prev == family;
+  }
+
+  /** Why a new series of the family may not be created, or null. */
+  private Refusal admitNew(Family family) {
+    int[] lim = limits;
+    if (lim[1] > 0 && family.series.size() >= lim[1]) {
+      logOnce("limit\u0000" + family.name, Level.WARNING, "family " + family.name + " reached its limit of "
+          + lim[1] + " series; new series are refused (rosetta_store_refused_points_total{reason=\"family_series_limit\"})");
+      return Refusal.FAMILY_SERIES_LIMIT;
+    }
+    return admitNew();
+  }
+
+  private Refusal admitNew() {
+    int[] lim = limits;
+    if (lim[0] > 0 && seriesCount.get() >= lim[0]) {
+      logOnce("limit\u0000", Level.WARNING, "the store reached its budget of " + lim[0]
+          + " series (limits.max_series); new series are refused"
+          + " (rosetta_store_refused_points_total{reason=\"series_limit\"}); existing series keep updating");
+      return Refusal.SERIES_LIMIT;
     }
     return null;
   }
 
-  private void logLimit(String key, String message) {
-    if (loggedLimit.putIfAbsent(key, Boolean.TRUE) == null) {
-      LOG.warning(message);
+  /**
+   * The plain series {@code labels} of the family for the claimant's source: found, created (and
+   * claimed), or handed over; a {@link Refusal} when it may not be; {@link #RETRY} when the family
+   * went away.
+   */
+  private Object claim(Family family, Labels labels, Claimant c, Ingest in) {
+    for (;;) {
+      Series s = family.series.get(labels);
+      if (s == null) {
+        Refusal r = admitNew(family);
+        if (r != null) {
+          return r;
+        }
+        if (!enter(family)) {
+          return RETRY;
+        }
+        Series created = new Series(c.source, c.owner(), in.now);
+        Series prev = family.series.putIfAbsent(labels, created);
+        if (prev == null) {
+          seriesCount.incrementAndGet();
+          if (family.removed) {
+            seriesCount.addAndGet(-retire(created));
+            return RETRY;
+          }
+          return created;
+        }
+        s = prev;
+      }
+      synchronized (s) {
+        if (s.removed) {
+          if (family.removed) {
+            return RETRY;
+          }
+          continue;
+        }
+        if (s.owner == c.source) {
+          return s;
+        }
+        if (handover(family, s, labels, c, in.now)) {
+          return s;
+        }
+      }
+      in.collided = s;
+      return Refusal.COLLISION;
     }
   }
 
-  /** Removes series and targets not updated within the expiration; returns how many series went. */
+  /** Under the series' monitor: whether its silent holder hands it to the claimant. */
+  private boolean handover(Family family, Series s, Labels labels, Claimant c, long now) {
+    long exp = settings.expiration().toMillis();
+    long limit = s.gapMillis > 0 ? Math.min(exp, Math.max(2L * s.gapMillis, MIN_HANDOVER_MILLIS)) : exp;
+    long silent = now - s.lastSeenMillis;
+    if (silent <= limit) {
+      return false;
+    }
+    Sources.Owner previous = s.ownerInfo;
+    s.owner = c.source;
+    s.ownerInfo = c.owner();
+    s.initialized = false;
+    s.gapMillis = 0;
+    s.lastSeenMillis = now;
+    handovers.incrementAndGet();
+    logOnce("handover\u0000" + family.name, Level.INFO, "family " + family.name + ": series " + labels
+        + " passes to " + s.ownerInfo.describe(null) + " from " + (previous == null ? "?" : previous.describe(null))
+        + ", silent for " + silent + " ms (rosetta_store_source_handovers_total; logged once per family)");
+    return true;
+  }
+
+  /** The aggregate series {@code labels} of the family, found or created; a refusal or RETRY. */
+  private Object aggregateSeries(Family family, Labels labels, long now) {
+    for (;;) {
+      Series s = family.series.get(labels);
+      if (s == null) {
+        Refusal r = admitNew(family);
+        if (r != null) {
+          return r;
+        }
+        if (!enter(family)) {
+          return RETRY;
+        }
+        AggSeries created = new AggSeries(aggregateIds.incrementAndGet(), now);
+        Series prev = family.series.putIfAbsent(labels, created);
+        if (prev == null) {
+          seriesCount.incrementAndGet();
+          if (family.removed) {
+            seriesCount.addAndGet(-retire(created));
+            return RETRY;
+          }
+          return created;
+        }
+        s = prev;
+      }
+      if (s instanceof AggSeries a) {
+        return a; // a retired one is found again under its lock, in contribute()
+      }
+      return RETRY; // a plain series of a family that is being replaced
+    }
+  }
+
+  /**
+   * Phase B: locks the aggregate series in id order, finds or creates each point's contribution
+   * and computes what the aggregate becomes.
+   */
+  private void contribute(Ingest in) {
+    List<AggSeries> order = new ArrayList<>(in.aggregates.keySet());
+    order.sort(Comparator.comparingLong(a -> a.id));
+    for (AggSeries a : order) {
+      a.lock.lock();
+      in.locked.add(a);
+    }
+    int pi = 0;
+    int mi = 0;
+    int si = 0;
+    int ri = 0;
+    for (ResourceMetrics rm : in.batch.resources()) {
+      for (ScopeMetrics sm : rm.scopes()) {
+        Labels scoped = in.scoped[si++];
+        for (Metric m : sm.metrics()) {
+          Family family = in.families[mi];
+          if (family == null || family.aggregation == null) {
+            pi += m.points().size();
+            mi++;
+            continue;
+          }
+          boolean delta = m.temporality() == Temporality.DELTA;
+          for (Point p : m.points()) {
+            if (in.resolved[pi] instanceof AggSeries a) {
+              while (a.removed) {
+                Object again = reresolve(family, a, p, scoped, in);
+                if (!(again instanceof AggSeries fresh)) {
+                  a = null;
+                  in.refuse(again instanceof Refusal r ? r : Refusal.FAMILY_CHANGED, 1);
+                  break;
+                }
+                a = fresh;
+              }
+              if (a == null) {
+                in.resolved[pi] = null;
+              } else {
+                in.resolved[pi] = contribution(in, a, family, m, p, delta, mi, pi, in.resourceIds[ri]);
+              }
+            }
+            pi++;
+          }
+          mi++;
+        }
+      }
+      ri++;
+    }
+    for (AggWork w : in.aggregates.values()) {
+      if (w != null) {
+        w.result = combine(w.agg, w.temps, in.families[w.metricIndex]);
+      }
+    }
+    in.aggregates.values().removeIf(Objects::isNull);
+  }
+
+  /**
+   * Another aggregate series after the one found was retired (expired while empty): found or
+   * created again, and locked by this batch. A family retired by a reload is not followed.
+   */
+  private Object reresolve(Family family, AggSeries retired, Point p, Labels scoped, Ingest in) {
+    if (family.removed) {
+      return Refusal.FAMILY_CHANGED;
+    }
+    Labels labels = seriesLabels(p.labels(), scoped, family.aggregation);
+    family.series.remove(labels, retired);
+    Object res = aggregateSeries(family, labels, in.now);
+    if (res instanceof AggSeries a && !in.locked.contains(a)) {
+      a.lock.lock(); // created after every series this batch holds: a higher id, so in order
+      in.locked.add(a);
+    }
+    return res;
+  }
+
+  /** Under the aggregate's lock: the point's contribution, its next state computed aside. */
+  private Object contribution(Ingest in, AggSeries a, Family family, Metric m, Point p, boolean delta, int mi,
+      int pi, long resourceId) {
+    Sources.Key key = new Sources.Key(resourceId, m.sourceName(), p.receivedLabels());
+    Contribution c = a.contributions.get(key);
+    if (c == null) {
+      Refusal r = admitNew();
+      if (r != null) {
+        in.refuse(r, 1);
+        return null;
+      }
+      c = new Contribution(a, in.now);
+      a.contributions.put(key, c);
+      seriesCount.incrementAndGet();
+    }
+    if (in.written != null) {
+      in.written.add(new Written(family, in.labels[pi], c, 0, key));
+    }
+    AggWork w = in.aggregates.get(a);
+    if (w == null) {
+      w = new AggWork(a, mi, forwardAttributes(p.labels(), family.aggregation));
+      in.aggregates.put(a, w);
+    }
+    State t = w.temps.get(c);
+    if (t == null) {
+      t = new State();
+      t.copyFrom(c);
+      if (t.counts != null) {
+        t.counts = t.counts.clone(); // deltas add into it; the stored one stays as it is
+      }
+      w.temps.put(c, t);
+    }
+    if (!applyPoint(t, p, delta)) {
+      outOfOrder.incrementAndGet();
+    }
+    w.points++;
+    return c;
+  }
+
+  /** Applies the plain points; returns how many were stored. */
+  private int applyPlain(Ingest in) {
+    int stored = 0;
+    int pi = 0;
+    int mi = 0;
+    int si = 0;
+    int ri = 0;
+    Claimant claimant = null;
+    for (ResourceMetrics rm : in.batch.resources()) {
+      for (ScopeMetrics sm : rm.scopes()) {
+        Labels scoped = in.scoped[si++];
+        for (Metric m : sm.metrics()) {
+          Family family = in.families[mi++];
+          boolean delta = m.temporality() == Temporality.DELTA;
+          for (Point p : m.points()) {
+            Labels labels = in.labels == null ? null : in.labels[pi];
+            Object res = in.resolved[pi++];
+            if (!(res instanceof Series s) || res instanceof AggSeries) {
+              continue;
+            }
+            for (;;) {
+              if (update(s, p, delta, in.now)) {
+                stored++;
+                if (in.written != null) {
+                  in.written.add(new Written(family, labels, s,
+                      Sources.point(Sources.metric(in.resourceIds[ri], m.sourceName()), p.receivedLabels()), null));
+                }
+                break;
+              }
+              // expired or replaced between prepare and commit: claim it again
+              if (claimant == null) {
+                claimant = new Claimant();
+              }
+              claimant.resource = rm.resource();
+              claimant.replacing = in.source;
+              claimant.metric = m;
+              claimant.owner = null;
+              claimant.source = Sources.point(Sources.metric(in.resourceIds[ri], m.sourceName()), p.receivedLabels());
+              Object again = RETRY;
+              while (again == RETRY) {
+                Object f = family(m);
+                if (f instanceof Refusal r) {
+                  again = r;
+                  break;
+                }
+                family = (Family) f;
+                labels = seriesLabels(p.labels(), scoped, null);
+                again = family.aggregation == null
+                    ? claim(family, labels, claimant, in)
+                    : Refusal.FAMILY_CHANGED; // became an aggregated family: the next batch contributes
+              }
+              if (again instanceof Series fresh) {
+                s = fresh;
+              } else {
+                in.refuse((Refusal) again, 1);
+                break;
+              }
+            }
+          }
+        }
+      }
+      ri++;
+    }
+    return stored;
+  }
+
+  /** Applies a point to a plain series; false when the series was removed meanwhile. */
+  private boolean update(Series s, Point p, boolean delta, long now) {
+    synchronized (s) {
+      if (s.removed) {
+        return false;
+      }
+      boolean wasInitialized = s.initialized;
+      if (!applyPoint(s, p, delta)) {
+        outOfOrder.incrementAndGet();
+      }
+      if (wasInitialized) {
+        s.gapMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, now - s.lastSeenMillis));
+      }
+      s.lastSeenMillis = now;
+      return true;
+    }
+  }
+
+  /** The point applied to a state; false when it is an older cumulative point (ignored). */
+  private static boolean applyPoint(State s, Point p, boolean delta) {
+    if (!s.initialized || delta) {
+      s.accumulate(p, delta);
+    } else if (p.epochNanos() >= s.timeNanos || p.epochNanos() == 0) {
+      s.replace(p);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // ---- aggregation -------------------------------------------------------------------------
+
+  /**
+   * The aggregate over the live contributions of {@code a}, with {@code temps} in place of the
+   * contributions this batch changes. Under the aggregate's lock.
+   */
+  private State combine(AggSeries a, Map<Contribution, State> temps, Family family) {
+    List<State> states = new ArrayList<>(a.contributions.size());
+    for (Contribution c : a.contributions.values()) {
+      State s = temps.get(c);
+      if (s == null) {
+        s = c;
+      }
+      if (s.initialized) {
+        states.add(s);
+      }
+    }
+    return combine(states, family);
+  }
+
+  private State combine(List<State> states, Family family) {
+    State r = new State();
+    if (states.isEmpty()) {
+      return r;
+    }
+    AggregateOp op = family.aggregation.op();
+    r.initialized = true;
+    for (State s : states) {
+      r.startNanos = Math.max(r.startNanos, s.startNanos);
+      r.timeNanos = Math.max(r.timeNanos, s.timeNanos);
+    }
+    if (family.type != MetricType.HISTOGRAM) {
+      double v = op == AggregateOp.MIN ? Double.POSITIVE_INFINITY
+          : op == AggregateOp.MAX ? Double.NEGATIVE_INFINITY : 0;
+      for (State s : states) {
+        v = switch (op) {
+          case SUM, AVG -> v + s.value;
+          case MIN -> Math.min(v, s.value);
+          case MAX -> Math.max(v, s.value);
+        };
+      }
+      r.value = op == AggregateOp.AVG ? v / states.size() : v;
+      return r;
+    }
+    double[] bounds = states.get(0).bounds;
+    boolean same = true;
+    for (State s : states) {
+      same &= Arrays.equals(bounds, s.bounds);
+    }
+    if (!same) {
+      bounds = commonBounds(states);
+      logOnce("bounds\u0000" + family.name, Level.WARNING, "family " + family.name + ": histograms with different"
+          + " bucket bounds are summed over the " + bounds.length + " bounds they share (buckets merged, counts"
+          + " exact; logged once per family)");
+    }
+    long[] counts = new long[bounds.length + 1];
+    long count = 0;
+    double sum = 0;
+    for (State s : states) {
+      addBuckets(counts, bounds, s.bounds, s.counts);
+      count += s.count;
+      sum = Double.isNaN(sum) || Double.isNaN(s.sum) ? Double.NaN : sum + s.sum;
+    }
+    r.bounds = bounds;
+    r.counts = counts;
+    r.count = count;
+    r.sum = sum;
+    return r;
+  }
+
+  /** The bounds every state has. */
+  private static double[] commonBounds(List<State> states) {
+    double[] first = states.get(0).bounds;
+    double[] kept = new double[first.length];
+    int k = 0;
+    outer:
+    for (double b : first) {
+      for (State s : states) {
+        if (Arrays.binarySearch(s.bounds, b) < 0) {
+          continue outer;
+        }
+      }
+      kept[k++] = b;
+    }
+    return Arrays.copyOf(kept, k);
+  }
+
+  /** Adds per-bucket counts over {@code from} into {@code into}, whose bounds are a subset of them. */
+  static void addBuckets(long[] into, double[] intoBounds, double[] from, long[] counts) {
+    int j = 0;
+    for (int i = 0; i < from.length; i++) {
+      into[j] += counts[i];
+      if (j < intoBounds.length && from[i] == intoBounds[j]) {
+        j++;
+      }
+    }
+    into[intoBounds.length] += counts[from.length];
+  }
+
+  /** The point's attributes the rule keeps, under their own keys, for the forwarded aggregate. */
+  private Labels forwardAttributes(Labels attrs, Aggregation agg) {
+    Labels out = attrs;
+    for (int i = 0; i < attrs.size(); i++) {
+      String ln = labelName(attrs.name(i));
+      if (ln == null || !agg.keeps(ln)) {
+        out = out.without(attrs.name(i));
+      }
+    }
+    return out;
+  }
+
+  // ---- what leaves the service -------------------------------------------------------------
+
+  /** The batch as it may be forwarded: refused points left out, aggregates in place of contributions. */
+  private MetricBatch forwardBatch(Ingest in) {
+    if (in.refusedPoints() == 0 && in.aggregates == null) {
+      return in.batch;
+    }
+    List<ResourceMetrics> resources = new ArrayList<>(in.batch.resources().size());
+    int pi = 0;
+    int mi = 0;
+    for (ResourceMetrics rm : in.batch.resources()) {
+      List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
+      for (ScopeMetrics sm : rm.scopes()) {
+        List<Metric> metrics = new ArrayList<>(sm.metrics().size());
+        for (Metric m : sm.metrics()) {
+          Family family = in.families[mi];
+          int n = m.points().size();
+          if (family == null) {
+            pi += n;
+            mi++;
+            continue;
+          }
+          List<Point> kept = null;
+          if (family.aggregation == null) {
+            for (int i = 0; i < n; i++) {
+              boolean ok = in.resolved[pi + i] != null;
+              if (!ok && kept == null) {
+                kept = new ArrayList<>(m.points().subList(0, i));
+              } else if (ok && kept != null) {
+                kept.add(m.points().get(i));
+              }
+            }
+            if (kept == null) {
+              metrics.add(m);
+            } else if (!kept.isEmpty()) {
+              metrics.add(m.withPoints(kept));
+            }
+          } else {
+            kept = new ArrayList<>(1);
+            for (int i = 0; i < n; i++) {
+              if (in.resolved[pi + i] instanceof Contribution c) {
+                AggWork w = workOf(in, c);
+                if (w != null && !w.emitted && w.result.initialized) {
+                  w.emitted = true;
+                  kept.add(aggregatePoint(w));
+                }
+              }
+            }
+            if (!kept.isEmpty()) {
+              metrics.add(new Metric(m.name(), m.description(), m.unit(), m.type(), Temporality.CUMULATIVE, kept,
+                  m.origin()));
+            }
+          }
+          pi += n;
+          mi++;
+        }
+        if (!metrics.isEmpty()) {
+          scopes.add(new ScopeMetrics(sm.scope(), metrics));
+        }
+      }
+      if (!scopes.isEmpty()) {
+        resources.add(new ResourceMetrics(rm.resource(), scopes));
+      }
+    }
+    return new MetricBatch(resources);
+  }
+
+  private static AggWork workOf(Ingest in, Contribution c) {
+    return in.aggregates.get(c.agg);
+  }
+
+  private static Point aggregatePoint(AggWork w) {
+    State r = w.result;
+    if (r.bounds != null) {
+      return new HistogramPoint(w.attributes, r.startNanos, r.timeNanos, r.bounds, r.counts, r.count, r.sum,
+          Double.NaN, Double.NaN);
+    }
+    return new NumberPoint(w.attributes, r.startNanos, r.timeNanos, r.value);
+  }
+
+  // ---- expiry and reload -------------------------------------------------------------------
+
+  /** Removes series, contributions and targets not updated within the expiration; returns how many went. */
   public int expire() {
     long cutoff = clockMillis.getAsLong() - settings.expiration().toMillis();
     int removed = 0;
     for (Family f : families.values()) {
       for (var it = f.series.entrySet().iterator(); it.hasNext(); ) {
         Series s = it.next().getValue();
+        if (s instanceof AggSeries a) {
+          removed += expire(f, a, cutoff);
+          if (a.removed) {
+            it.remove();
+          }
+          continue;
+        }
         synchronized (s) {
-          if (s.lastSeenMillis < cutoff) {
+          if (s.lastSeenMillis < cutoff && !s.removed) {
             s.removed = true;
             it.remove();
             removed++;
@@ -319,7 +1267,11 @@ public final class SeriesStore {
         }
       }
       if (f.series.isEmpty()) {
+        f.removed = true;
         families.remove(f.name, f);
+        for (Series straggler : f.series.values()) {
+          removed += retire(straggler);
+        }
       }
     }
     targets.values().removeIf(t -> t.lastSeenMillis < cutoff);
@@ -330,6 +1282,79 @@ public final class SeriesStore {
     return removed;
   }
 
+  /** Expires the contributions of an aggregate series (skipped while a batch holds it). */
+  private int expire(Family f, AggSeries a, long cutoff) {
+    if (!a.lock.tryLock()) {
+      return 0;
+    }
+    try {
+      int removed = 0;
+      for (var it = a.contributions.values().iterator(); it.hasNext(); ) {
+        if (it.next().lastSeenMillis < cutoff) {
+          it.remove();
+          removed++;
+        }
+      }
+      if (a.contributions.isEmpty() && a.lastSeenMillis < cutoff) {
+        synchronized (a) {
+          a.removed = true;
+        }
+        return removed + 1;
+      }
+      if (removed > 0) {
+        State r = combine(new ArrayList<>(a.contributions.values().stream().filter(c -> c.initialized).toList()), f);
+        synchronized (a) {
+          a.copyFrom(r);
+        }
+      }
+      return removed;
+    } finally {
+      a.lock.unlock();
+    }
+  }
+
+  /** Removes a family whose aggregation changed; its series and contributions go. */
+  private void retire(Family f) {
+    f.removed = true;
+    families.remove(f.name, f);
+    int removed = 0;
+    for (Series s : f.series.values()) {
+      removed += retire(s);
+    }
+    seriesCount.addAndGet(-removed);
+  }
+
+  /**
+   * Marks a series removed, once; returns how many budget units it held (its contributions
+   * included), 0 when it was already removed. The caller subtracts them.
+   */
+  private static int retire(Series s) {
+    if (s instanceof AggSeries a) {
+      a.lock.lock();
+      try {
+        synchronized (a) {
+          if (a.removed) {
+            return 0;
+          }
+          a.removed = true;
+        }
+        return 1 + a.contributions.size();
+      } finally {
+        a.lock.unlock();
+      }
+    }
+    synchronized (s) {
+      if (s.removed) {
+        return 0;
+      }
+      s.removed = true;
+      return 1;
+    }
+  }
+
+  // ---- statistics --------------------------------------------------------------------------
+
+  /** Series held: plain series, aggregate series and contributions (what the budget counts). */
   public int seriesCount() {
     return seriesCount.get();
   }
@@ -350,12 +1375,87 @@ public final class SeriesStore {
     return refusals[r.ordinal()].get();
   }
 
+  /** Series handed from a silent source to a new one. */
+  public long handovers() {
+    return handovers.get();
+  }
+
+  /** Points that went into aggregates. */
+  public long contributedPoints() {
+    return contributedPoints.get();
+  }
+
+  /**
+   * Aggregate points put in place of their contributions in what may be forwarded: the batches'
+   * points, less those refused and those aggregated, plus these, are what leaves the service.
+   */
+  public long aggregatePoints() {
+    return aggregatePoints.get();
+  }
+
   Map<String, Family> families() {
     return families;
   }
 
   Map<Labels, Target> targets() {
     return targets;
+  }
+
+  // ---- messages ----------------------------------------------------------------------------
+
+  private void logOnce(String key, Level level, String message) {
+    if (logged.size() < LOGGED_LIMIT && logged.putIfAbsent(key, Boolean.TRUE) == null) {
+      LOG.log(level, message);
+    }
+  }
+
+  /** Logs a collision once per family, naming both sources. */
+  private void logCollision(Ingest in, Family family, int pointIndex, Point p, Claimant c) {
+    if (logged.containsKey("collision\u0000" + family.name) || logged.size() >= LOGGED_LIMIT) {
+      return;
+    }
+    Series s = in.collided;
+    Sources.Owner holder;
+    Labels labels = null;
+    synchronized (s) {
+      holder = s.ownerInfo;
+    }
+    // the holder's point, when it came in this very batch: its received attributes are known
+    Labels holderAttributes = null;
+    for (int j = 0; j < pointIndex; j++) {
+      if (in.resolved[j] == s) {
+        holderAttributes = pointAt(in.batch, j).receivedLabels();
+        break;
+      }
+    }
+    for (var e : family.series.entrySet()) {
+      if (e.getValue() == s) {
+        labels = e.getKey();
+        break;
+      }
+    }
+    logOnce("collision\u0000" + family.name, Level.WARNING, "family " + family.name + ": two sources land on series "
+        + (labels == null ? "?" : labels) + ". It is held by "
+        + (holder == null ? "an earlier source" : holder.describe(holderAttributes)) + "; the points of "
+        + c.owner().describe(p.receivedLabels()) + " are refused (rosetta_store_refused_points_total{reason="
+        + "\"collision\"}). Keep a label that tells them apart, or declare an aggregate: rule for the family."
+        + " Logged once per family.");
+  }
+
+  private static Point pointAt(MetricBatch batch, int index) {
+    int i = 0;
+    for (ResourceMetrics rm : batch.resources()) {
+      for (ScopeMetrics sm : rm.scopes()) {
+        for (Metric m : sm.metrics()) {
+          int n = m.points().size();
+          if (index < i + n) {
+            return m.points().get(index - i);
+          }
+          i += n;
+        }
+      }
+    }
+    throw new IndexOutOfBoundsException(index);
   }
 
   // ---- naming ----
@@ -407,7 +1507,8 @@ public final class SeriesStore {
 
   // ---- labels ----
 
-  private Labels resourceLabels(Labels resource, long now) {
+  /** The labels a resource gives every series; notes its target_info attributes for the commit. */
+  private Labels resourceLabels(Labels resource, Ingest in, int ri) {
     Labels jobInstance = TargetLabels.jobInstance(resource);
     Labels.Builder info = Labels.builder();
     for (int i = 0; i < resource.size(); i++) {
@@ -422,14 +1523,8 @@ public final class SeriesStore {
       info.put(ln, resource.value(i));
     }
     Labels infoLabels = info.build();
-    if (!infoLabels.isEmpty() && !jobInstance.isEmpty()) {
-      Target t = targets.get(jobInstance);
-      if (t == null || !t.attributes.equals(infoLabels)) {
-        targets.put(jobInstance, new Target(infoLabels, now));
-      } else {
-        t.lastSeenMillis = now;
-      }
-    }
+    in.jobInstance[ri] = jobInstance;
+    in.targetInfo[ri] = infoLabels;
     if (settings.resourceToTelemetry() && !infoLabels.isEmpty()) {
       Labels.Builder all = infoLabels.toBuilder();
       jobInstance.forEach(all::put);
@@ -438,12 +1533,29 @@ public final class SeriesStore {
     return jobInstance;
   }
 
+  private void updateTargets(Ingest in) {
+    for (int ri = 0; ri < in.jobInstance.length; ri++) {
+      Labels jobInstance = in.jobInstance[ri];
+      Labels infoLabels = in.targetInfo[ri];
+      if (infoLabels.isEmpty() || jobInstance.isEmpty()) {
+        continue;
+      }
+      Target t = targets.get(jobInstance);
+      if (t == null || !t.attributes.equals(infoLabels)) {
+        targets.put(jobInstance, new Target(infoLabels, in.now));
+      } else {
+        t.lastSeenMillis = in.now;
+      }
+    }
+  }
+
   /**
    * The point attributes under Prometheus label names, merged with the resource and scope labels
    * (which win on a clash). Attributes that sanitize to the same name have their values joined
-   * with ';' in key order; empty values are dropped.
+   * with ';' in key order; empty values are dropped; in an aggregated family, so are the labels the
+   * rule does not keep.
    */
-  private Labels seriesLabels(Labels attrs, Labels scoped) {
+  private Labels seriesLabels(Labels attrs, Labels scoped, Aggregation agg) {
     int n = attrs.size();
     if (n == 0) {
       return scoped;
@@ -458,7 +1570,7 @@ public final class SeriesStore {
         continue;
       }
       String ln = labelName(attrs.name(i));
-      if (ln == null || scoped.contains(ln)) {
+      if (ln == null || scoped.contains(ln) || (agg != null && !agg.keeps(ln))) {
         continue;
       }
       for (int j = 0; j < k; j++) {
@@ -470,6 +1582,9 @@ public final class SeriesStore {
       names[k] = ln;
       values[k] = v;
       k++;
+    }
+    if (k == 0) {
+      return scoped;
     }
     Labels.Builder b = scoped.toBuilder();
     for (int i = 0; i < k; i++) {
@@ -486,13 +1601,18 @@ public final class SeriesStore {
     final MetricType type;
     final String unit;
     final String help;
-    final ConcurrentHashMap<Labels, Series> series = new ConcurrentHashMap<>();
+    /** The aggregate: rule in force for the family when it was created; null: plain series. */
+    final Aggregation aggregation;
+    final ConcurrentHashMap<Labels, Series> series = new ConcurrentHashMap<>(1);
+    /** Set when the family leaves the store (empty, or its aggregation changed): resolve it again. */
+    volatile boolean removed;
 
-    Family(String name, MetricType type, String unit, String help) {
+    Family(String name, MetricType type, String unit, String help, Aggregation aggregation) {
       this.name = name;
       this.type = type;
       this.unit = unit;
       this.help = help;
+      this.aggregation = aggregation;
     }
   }
 
@@ -507,13 +1627,9 @@ public final class SeriesStore {
     }
   }
 
-  /** Mutable cumulative state of one series; guarded by its own monitor. */
-  static final class Series {
+  /** A mutable cumulative state: a value, a histogram or a summary. */
+  static class State {
     boolean initialized;
-    boolean removed;
-    long lastSeenMillis;
-    /** The replacing source that wrote it last, or null. */
-    Object source;
     long startNanos;
     long timeNanos;
     double value;
@@ -523,6 +1639,19 @@ public final class SeriesStore {
     double sum;
     double[] quantiles;
     double[] quantileValues;
+
+    void copyFrom(State o) {
+      initialized = o.initialized;
+      startNanos = o.startNanos;
+      timeNanos = o.timeNanos;
+      value = o.value;
+      bounds = o.bounds;
+      counts = o.counts;
+      count = o.count;
+      sum = o.sum;
+      quantiles = o.quantiles;
+      quantileValues = o.quantileValues;
+    }
 
     void replace(Point p) {
       startNanos = p.startEpochNanos();
@@ -569,6 +1698,56 @@ public final class SeriesStore {
       } else {
         replace(p);
       }
+    }
+  }
+
+  /**
+   * One series as a scrape shows it, with its holder; guarded by its own monitor. A plain series'
+   * state is its latest point (or its accumulated deltas).
+   */
+  static class Series extends State {
+    boolean removed;
+    long lastSeenMillis;
+    /** The holder's source identity ({@link Sources}). */
+    long owner;
+    /** The holder, for messages. */
+    Sources.Owner ownerInfo;
+    /** Milliseconds between the holder's last two updates; 0 until it updated twice. */
+    int gapMillis;
+
+    Series() {}
+
+    Series(long owner, Sources.Owner ownerInfo, long now) {
+      this.owner = owner;
+      this.ownerInfo = ownerInfo;
+      this.lastSeenMillis = now;
+    }
+  }
+
+  /**
+   * An aggregate series: its state is the aggregate of its contributions, recomputed whenever they
+   * change. {@link #lock} guards the contributions and spans a batch from prepare to commit; the
+   * monitor guards the state a scrape reads. {@link #removed} is written under both.
+   */
+  static final class AggSeries extends Series {
+    final long id;
+    final ReentrantLock lock = new ReentrantLock();
+    final HashMap<Sources.Key, Contribution> contributions = new HashMap<>(4);
+
+    AggSeries(long id, long now) {
+      this.id = id;
+      this.lastSeenMillis = now;
+    }
+  }
+
+  /** One source's state under an aggregate series; guarded by the aggregate's lock. */
+  static final class Contribution extends State {
+    final AggSeries agg;
+    long lastSeenMillis;
+
+    Contribution(AggSeries agg, long now) {
+      this.agg = agg;
+      this.lastSeenMillis = now;
     }
   }
 }

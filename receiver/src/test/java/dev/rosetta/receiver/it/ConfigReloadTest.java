@@ -54,6 +54,13 @@ class ConfigReloadTest {
         + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
+  /** Replaces the file's content at once, as editors and ConfigMap updates do: never seen half-written. */
+  static void replace(Path file, String text) throws Exception {
+    Path tmp = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), text);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   @Test
   void validChangesSwapInAndInvalidOnesAreRejected(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("rosetta.yaml");
@@ -67,7 +74,7 @@ class ConfigReloadTest {
       assertThat(scrape(svc)).contains("room_temp_v1{room=\"a\",} 21.5");
 
       // a valid change, picked up by polling the file
-      Files.writeString(file, BASE.formatted("room_temp_v2"));
+      replace(file, BASE.formatted("room_temp_v2"));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!scrape(svc).contains("rosetta_config_reloads_total{result=\"success\",} 1.0")) {
         assertThat(System.nanoTime()).as("reload within 10 s").isLessThan(deadline);
@@ -77,7 +84,7 @@ class ConfigReloadTest {
       assertThat(scrape(svc)).contains("room_temp_v2{room=\"b\",} 21.5");
 
       // an invalid file: rejected, the running rules stay
-      Files.writeString(file, BASE.formatted("room_temp_v3") + "  bogus_key: 1\n");
+      replace(file, BASE.formatted("room_temp_v3") + "  bogus_key: 1\n");
       assertThat(reloader.reload()).isFalse();
       send(svc, "c");
       String text = scrape(svc);
@@ -90,7 +97,7 @@ class ConfigReloadTest {
       assertThat(reloader.current().relabel().output().configs().get(0).replacement()).isEqualTo("room_temp_v2");
 
       // fixed again: a direct reload (as SIGHUP does) applies it
-      Files.writeString(file, BASE.formatted("room_temp_v4"));
+      replace(file, BASE.formatted("room_temp_v4"));
       assertThat(reloader.reload()).isTrue();
       send(svc, "d");
       assertThat(scrape(svc)).contains("room_temp_v4{room=\"d\",} 21.5")

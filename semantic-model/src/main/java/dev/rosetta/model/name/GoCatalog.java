@@ -37,6 +37,21 @@ public final class GoCatalog {
     return Optional.ofNullable(e);
   }
 
+  /**
+   * Paths Go documents as identical to another path, by the path they are identical to: {@code
+   * /gc/pauses:seconds} ("Deprecated. Prefer the identical /sched/pauses/total/gc:seconds", Go 1.22).
+   * A process that reports both reports one quantity twice.
+   */
+  private static final Map<String, String> IDENTICAL = Map.of("/gc/pauses:seconds", "/sched/pauses/total/gc:seconds");
+
+  /**
+   * The path a Go runtime path is the same quantity as: the one Go documents it as identical to, or
+   * the path itself.
+   */
+  public static String identity(String path) {
+    return IDENTICAL.getOrDefault(path, path);
+  }
+
   /** Every described metric (the GODEBUG family with the settings the table lists). */
   public static Map<String, Entry> all() {
     return ENTRIES;

@@ -155,7 +155,8 @@ public final class BucketLayout {
         in.count(),
         in.sum() * scale,
         in.min() * scale,
-        in.max() * scale);
+        in.max() * scale,
+        in.receivedLabels());
   }
 
   /** {@code bounds [0.001, 0.01]} or {@code max 20}. */

@@ -88,6 +88,21 @@ public final class View {
     return drop;
   }
 
+  /** The output family's name when it takes no capture (the same for every name matched). */
+  public Optional<String> fixedName() {
+    return drop || !name.isConstant() ? Optional.empty() : Optional.of(name.render(null)); // no slots: captures unused
+  }
+
+  /** The output type; empty when the view keeps the input's (or drops). */
+  public Optional<MetricType> outputType() {
+    return type;
+  }
+
+  /** The output unit as written; empty when the input's (or, for Go paths, the path's) is kept. */
+  public Optional<String> outputUnit() {
+    return unit;
+  }
+
   @Override
   public String toString() {
     return id + " (" + source + ": " + pattern.source() + ")";

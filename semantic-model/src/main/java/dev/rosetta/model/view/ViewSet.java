@@ -412,7 +412,8 @@ public final class ViewSet {
           results.add(invalid(d, m.points().size(), problem));
           continue;
         }
-        input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points);
+        input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points,
+            m.origin());
         ViewResult result = applyDecision(d, input, siblings.apply(m), values);
         int lost = m.points().size() - points.size();
         if (problem != null && result.status() == ViewResult.Status.MAPPED) {
@@ -439,7 +440,7 @@ public final class ViewSet {
           bounds[i] = Double.isInfinite(edge) ? bounds[i] : edge;
         }
         out.add(new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), bounds, h.counts().clone(),
-            h.count(), h.sum(), h.min(), h.max()));
+            h.count(), h.sum(), h.min(), h.max(), h.receivedLabels()));
       } else {
         out.add(p);
       }
@@ -567,14 +568,14 @@ public final class ViewSet {
       if (Double.isNaN(v)) {
         throw new IllegalArgumentException("the histogram has no sum to reduce to");
       }
-      return new NumberPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), v);
+      return new NumberPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), v, h.receivedLabels());
     }
     SummaryPoint s = (SummaryPoint) p;
     double v = reduce == Reduce.COUNT ? s.count() : s.sum();
     if (Double.isNaN(v)) {
       throw new IllegalArgumentException("the summary has no sum to reduce to");
     }
-    return new NumberPoint(s.labels(), s.startEpochNanos(), s.epochNanos(), v);
+    return new NumberPoint(s.labels(), s.startEpochNanos(), s.epochNanos(), v, s.receivedLabels());
   }
 
   private static double derived(NumberPoint p, List<Operand> operands, BatchValues values) {
@@ -616,7 +617,7 @@ public final class ViewSet {
           bounds[i] *= scale;
         }
         q = new HistogramPoint(h.labels(), h.startEpochNanos(), h.epochNanos(), bounds, h.counts().clone(),
-            h.count(), h.sum() * scale, h.min() * scale, h.max() * scale);
+            h.count(), h.sum() * scale, h.min() * scale, h.max() * scale, h.receivedLabels());
       } else {
         q = h;
       }
@@ -629,7 +630,7 @@ public final class ViewSet {
         values[i] *= scale;
       }
       s = new SummaryPoint(s.labels(), s.startEpochNanos(), s.epochNanos(), s.count(), s.sum() * scale,
-          s.quantiles().clone(), values);
+          s.quantiles().clone(), values, s.receivedLabels());
     }
     return s.withLabels(labels);
   }
