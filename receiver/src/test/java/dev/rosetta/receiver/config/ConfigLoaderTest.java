@@ -54,6 +54,7 @@ class ConfigLoaderTest {
     assertThat(exporter)
         .isEqualTo(
             new OtlpExporterConfig(
+                ComponentId.of("otlp"),
                 new Endpoint("collector.observability", 4317),
                 TlsClientConfig.plaintext(),
                 Map.of(),
@@ -118,7 +119,7 @@ class ConfigLoaderTest {
     assertThat(otlp.headers()).isEmpty();
     assertThat(otlp.compression()).isEqualTo(Compression.GZIP);
     assertThat(otlp.timeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(otlp.sendingQueue()).isEqualTo(new QueueConfig(true, 2, 1000));
+    assertThat(otlp.sendingQueue()).isEqualTo(QueueConfig.memory(2, 1000));
     assertThat(otlp.retryOnFailure())
         .isEqualTo(
             new RetryConfig(
@@ -172,7 +173,6 @@ class ConfigLoaderTest {
               ca_file: ca.crt
               cert_file: c.crt
               key_file: c.key
-              insecure_skip_verify: true
               server_name_override: otlp.internal
             headers:
               authorization: Bearer abc
@@ -221,13 +221,14 @@ class ConfigLoaderTest {
                 Optional.of(Path.of("ca.crt")),
                 Optional.of(Path.of("c.crt")),
                 Optional.of(Path.of("c.key")),
-                true,
+                false,
                 Optional.of("otlp.internal")));
     assertThat(otlp.headers())
         .containsExactly(Map.entry("authorization", "Bearer abc"), Map.entry("x-tenant", "42"));
     assertThat(otlp.compression()).isEqualTo(Compression.NONE);
     assertThat(otlp.timeout()).isEqualTo(Duration.ofMillis(2500));
-    assertThat(otlp.sendingQueue()).isEqualTo(new QueueConfig(false, 8, 50));
+    assertThat(otlp.sendingQueue())
+        .isEqualTo(new QueueConfig(false, 8, 50, QueueConfig.Sizer.REQUESTS, Optional.empty()));
     assertThat(otlp.retryOnFailure())
         .isEqualTo(
             new RetryConfig(
