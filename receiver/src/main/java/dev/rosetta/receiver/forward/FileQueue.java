@@ -221,23 +221,13 @@ final class FileQueue extends WaitingLine {
       if (r != null) {
         releaseQuietly(r);
       }
-      boolean full = isNoSpace(e);
+      boolean full = SegmentedLog.isNoSpace(e);
       String why = full ? "the file system is full" : e instanceof TimeoutException
           ? "the write did not finish within " + timeout.toMillis() + "ms" : e.toString();
       writeLog.log(Level.WARNING, () -> "exporter " + exporter + ": file queue " + log.directory()
           + " cannot take requests (" + why + "); senders are told to retry later");
       throw new QueueRefusal(full ? RefusalReason.STORAGE_FULL : RefusalReason.STORAGE_ERROR, why);
     }
-  }
-
-  static boolean isNoSpace(Exception e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = t.getMessage();
-      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -254,16 +254,21 @@ final class SegmentedLog implements Closeable {
       }
       long seq = nextSeq;
       ByteBuffer header = recordHeader(seq, payload.length, points, payloadCrc);
-      long start = seg.size;
       try {
-        ByteBuffer[] bufs = {header, ByteBuffer.wrap(payload)};
-        while (bufs[1].hasRemaining()) {
-          seg.channel.write(bufs);
-        }
+        write(seg, header, payload);
       } catch (IOException e) {
-        undo(seg, start);
-        throw e;
+        if (!isNoSpace(e) || !isIdle(seg)) {
+          throw e;
+        }
+        // The file system is full, and the segment being written holds nothing left to deliver: it
+        // never fills up to be sealed, so free it and start over in a new one.
+        seal(seg);
+        seg = newSegment(nextSeq);
+        active = seg;
+        header.rewind();
+        write(seg, header, payload);
       }
+      long start = seg.size;
       nextSeq++;
       seg.size += need;
       seg.appended++;
@@ -277,6 +282,37 @@ final class SegmentedLog implements Closeable {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** Writes one record at the end of {@code seg}; on failure takes what was written back out. */
+  private void write(Segment seg, ByteBuffer header, byte[] payload) throws IOException {
+    long start = seg.size;
+    try {
+      ByteBuffer[] bufs = {header, ByteBuffer.wrap(payload)};
+      while (bufs[1].hasRemaining()) {
+        seg.channel.write(bufs);
+      }
+    } catch (IOException e) {
+      undo(seg, start);
+      throw e;
+    }
+  }
+
+  private static boolean isIdle(Segment seg) {
+    synchronized (seg) {
+      return seg.pending == 0 && seg.appended > 0 && !seg.sealed;
+    }
+  }
+
+  /** Whether {@code e} says the file system is full. */
+  static boolean isNoSpace(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
