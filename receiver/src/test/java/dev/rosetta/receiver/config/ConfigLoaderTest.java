@@ -349,17 +349,28 @@ class ConfigLoaderTest {
 
   @Test
   void embeddedDefaultCommentedOtlpExporterIsValidWhenUncommented() throws ConfigException {
-    // users uncomment the example block: it must parse (with a token in the environment)
+    // users uncomment the example blocks (the exporter, the file_storage extension and its line in
+    // service.extensions): they must parse (with a token in the environment)
     String text = ConfigLoader.embeddedDefaultText();
     StringBuilder uncommented = new StringBuilder();
-    boolean inBlock = false;
+    String block = null; // the comment prefix of the block being uncommented
     for (String line : text.split("\n", -1)) {
       if (line.startsWith("  # otlp:")) {
-        inBlock = true;
-      } else if (inBlock && !line.startsWith("  #")) {
-        inBlock = false;
+        block = "  #";
+      } else if (line.startsWith("# extensions:")) {
+        block = "#";
+      } else if (block != null && !line.startsWith(block + " ")) {
+        block = null;
       }
-      uncommented.append(inBlock ? "  " + line.substring(4) : line).append('\n');
+      if (block != null) {
+        int cut = block.length() + 1;
+        uncommented.append(line, 0, block.length() - 1).append(line.substring(cut));
+      } else if (line.equals("  # extensions: [file_storage]")) {
+        uncommented.append("  extensions: [file_storage]");
+      } else {
+        uncommented.append(line);
+      }
+      uncommented.append('\n');
     }
     RosettaConfig c =
         ConfigLoader.parse(
@@ -369,6 +380,9 @@ class ConfigLoaderTest {
     assertThat(otlp.headers()).containsEntry("authorization", "Bearer t");
     assertThat(otlp.retryOnFailure()).isEqualTo(RetryConfig.defaults());
     assertThat(otlp.batch()).isEqualTo(BatchConfig.defaults());
+    FileStorageConfig storage = otlp.sendingQueue().storage().orElseThrow();
+    assertThat(storage.directory()).isEqualTo(Path.of("/var/lib/rosetta"));
+    assertThat(storage).isEqualTo(FileStorageConfig.of(ComponentId.of("file_storage"), Path.of("/var/lib/rosetta")));
   }
 
   @Test
