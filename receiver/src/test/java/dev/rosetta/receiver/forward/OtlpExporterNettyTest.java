@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** An exporter over its own Netty channel to a sink on a loopback port: plaintext, gzip, TLS. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class OtlpExporterNettyTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  // generous: the first TLS handshake of a JVM on a busy machine takes seconds
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private OtlpSink sink;
   private OtlpExporter forwarder;
@@ -70,7 +71,7 @@ class OtlpExporterNettyTest {
   private OtlpExporterConfig settings(String target) {
     return OtlpExporterConfig.defaults(Endpoint.parse(target))
         .withCompression(Compression.NONE)
-        .withTimeout(Duration.ofSeconds(5))
+        .withTimeout(Duration.ofSeconds(25))
         .withSendingQueue(QueueConfig.memory(1, 1000))
         .withRetryOnFailure(OtlpExporterTest.noRetry())
         .withBatch(new BatchConfig(1, 0, Duration.ZERO));
