@@ -39,8 +39,8 @@ final class ForwardBench {
   private record Row(String queue, LoadHarness.Result r, int points, ExporterStats stats, double syncs,
       double syncSeconds, long diskBytes) {}
 
-  static void run(List<String> queues, List<byte[]> payloads, int points, int clients, Duration duration)
-      throws Exception {
+  static void run(List<String> queues, int rounds, List<byte[]> payloads, int points, int clients,
+      Duration duration) throws Exception {
     byte[] ok = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
     AtomicLong received = new AtomicLong();
     ServerServiceDefinition sink = ServerServiceDefinition.builder(MetricsServiceGrpc.SERVICE_NAME)
@@ -54,18 +54,23 @@ final class ForwardBench {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(sink)
         .maxInboundMessageSize(256 << 20).build().start();
     List<Row> rows = new ArrayList<>();
+    System.out.println("load average at the start: " + loadAverage());
     try {
       // the JIT compiles the ingest and forwarding paths before anything is measured
       System.out.println("warm-up (not measured):");
       one(queues.get(0).trim(), server.getPort(), payloads, points, clients,
           Duration.ofSeconds(Math.max(3, duration.toSeconds() / 3)));
-      for (String queue : queues) {
-        rows.add(one(queue.trim(), server.getPort(), payloads, points, clients, duration));
+      // rounds interleave the queues, so that a change of the machine's load hits each alike
+      for (int round = 1; round <= rounds; round++) {
+        for (String queue : queues) {
+          rows.add(one(queue.trim(), server.getPort(), payloads, points, clients, duration));
+        }
       }
     } finally {
       server.shutdownNow();
     }
     System.out.println();
+    System.out.println("load average at the end: " + loadAverage());
     System.out.printf(Locale.ROOT, "%-11s %14s %9s %9s %9s %12s %10s %12s%n", "queue", "points/s", "p50 ms",
         "p99 ms", "errors", "forwarded", "syncs", "ms/sync");
     for (Row row : rows) {
@@ -75,13 +80,30 @@ final class ForwardBench {
           row.syncs() > 0 ? String.format(Locale.ROOT, "%,.0f", row.syncs()) : "-",
           row.syncs() > 0 ? String.format(Locale.ROOT, "%.2f", 1000 * row.syncSeconds() / row.syncs()) : "-");
     }
-    Row base = rows.stream().filter(r -> r.queue().equals("memory")).findFirst().orElse(rows.get(0));
-    for (Row row : rows) {
-      if (row != base) {
-        System.out.printf(Locale.ROOT, "%s: %.0f%% of the %s queue's points/s; %.1f requests per sync%n", row.queue(),
-            100 * row.r().pointsPerSecond(row.points()) / base.r().pointsPerSecond(base.points()), base.queue(),
-            row.syncs() > 0 ? row.r().requests() / row.syncs() : Double.NaN);
-      }
+    System.out.println();
+    double base = median(rows, queues.contains("memory") ? "memory" : queues.get(0).trim());
+    for (String queue : queues) {
+      String q = queue.trim();
+      List<Row> mine = rows.stream().filter(r -> r.queue().equals(q)).toList();
+      double requests = mine.stream().mapToDouble(r -> r.r().requests()).sum();
+      double syncs = mine.stream().mapToDouble(Row::syncs).sum();
+      System.out.printf(Locale.ROOT, "%-11s median %,.0f points/s over %d runs (%.0f%% of memory)%s%n", q,
+          median(rows, q), mine.size(), 100 * median(rows, q) / base,
+          syncs > 0 ? String.format(Locale.ROOT, "; %.2f requests per sync", requests / syncs) : "");
+    }
+  }
+
+  private static double median(List<Row> rows, String queue) {
+    double[] v = rows.stream().filter(r -> r.queue().equals(queue)).mapToDouble(r -> r.r().pointsPerSecond(r.points()))
+        .sorted().toArray();
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 
