@@ -384,7 +384,9 @@ class OtlpExporterTest {
     ExporterStats s = f.stats();
     assertThat(s.droppedPoints(DropReason.UNACKNOWLEDGED)).isEqualTo(4);
     assertThat(s.droppedPoints(DropReason.RETRIES_EXHAUSTED)).isZero();
-    assertThat(s.resentPoints()).isEqualTo(4 * s.retries());
+    // a retry counts as resent only after an attempt that left (one whose deadline passed before the
+    // request was written does not)
+    assertThat(s.resentPoints()).isPositive().isLessThanOrEqualTo(4 * s.retries());
     assertBounds(s);
     assertThat(logged).filteredOn(l -> l.contains("gave up")).singleElement().asString()
         .contains("4 points").contains("reason unacknowledged").contains("may have reached it");
