@@ -77,7 +77,7 @@ files and the config names none itself.
 
 {{/*
 The parts of the configuration Rosetta reads at start only (listeners, TLS, the exporters, the
-shutdown timeout): a reload logs that they need a restart. Their checksum rolls the pods even when
+extensions, the shutdown timeout): a reload logs that they need a restart. Their checksum rolls the pods even when
 the rest is hot-reloaded.
 */}}
 {{- define "rosetta.restartOnlyConfig" -}}
@@ -86,6 +86,8 @@ the rest is hot-reloaded.
 {{- $_ := set $restartOnly "receivers" (get $config "receivers") }}
 {{- $_ := set $restartOnly "scrape" .Values.scrape }}
 {{- $_ := set $restartOnly "exporters" (get $config "exporters") }}
+{{- $_ := set $restartOnly "extensions" (get $config "extensions") }}
+{{- $_ := set $restartOnly "service_extensions" (dig "service" "extensions" list $config) }}
 {{- $_ := set $restartOnly "shutdown_timeout" (dig "service" "shutdown_timeout" "" $config) }}
 {{- toYaml $restartOnly }}
 {{- end }}
@@ -191,4 +193,59 @@ recipe. Called with (dict "ctx" $ "kind" "prometheus"|"jolokia").
 {{- $_ := set $receiver "mbeans" $s.mbeans }}
 {{- end }}
 {{- toYaml $receiver }}
+{{- end }}
+
+{{/*
+Checks the file storage volume against the workload and the configuration, and fails the render
+with the reason when they cannot work together: a claim holds one pod's queue (a Deployment of one
+replica), a node directory is a DaemonSet's, and every file_storage extension's directory must be on
+a volume (the root file system is read-only).
+*/}}
+{{- define "rosetta.fileStorageCheck" -}}
+{{- $fs := .Values.fileStorage }}
+{{- if $fs.enabled }}
+{{- if not (has $fs.type (list "emptyDir" "persistentVolumeClaim" "hostPath")) }}
+{{- fail (printf "fileStorage.type must be emptyDir, persistentVolumeClaim or hostPath, not %q" (toString $fs.type)) }}
+{{- end }}
+{{- if and (eq $fs.type "persistentVolumeClaim") (eq .Values.kind "DaemonSet") }}
+{{- fail "fileStorage.type persistentVolumeClaim cannot back a DaemonSet (one claim, many pods): use hostPath, a directory on each node" }}
+{{- end }}
+{{- if and (eq $fs.type "persistentVolumeClaim") (or .Values.hpa.enabled (gt (int .Values.replicaCount) 1)) }}
+{{- fail "fileStorage.type persistentVolumeClaim holds the queue of one pod: use replicaCount 1 without hpa, or emptyDir" }}
+{{- end }}
+{{- if and (eq $fs.type "hostPath") (eq .Values.kind "Deployment") }}
+{{- fail "fileStorage.type hostPath is for a DaemonSet: a Deployment's pod may move to another node and leave its queue behind; use persistentVolumeClaim" }}
+{{- end }}
+{{- end }}
+{{- $mounts := list }}
+{{- if $fs.enabled }}
+{{- $mounts = append $mounts (trimSuffix "/" $fs.mountPath) }}
+{{- end }}
+{{- range .Values.extraVolumeMounts }}
+{{- $mounts = append $mounts (trimSuffix "/" (toString .mountPath)) }}
+{{- end }}
+{{- range $id, $ext := (dig "extensions" dict (.Values.config | default dict)) }}
+{{- if or (eq $id "file_storage") (hasPrefix "file_storage/" $id) }}
+{{- $dir := trimSuffix "/" (toString (get ($ext | default dict) "directory")) }}
+{{- $onVolume := false }}
+{{- range $mounts }}
+{{- if or (eq $dir .) (hasPrefix (printf "%s/" .) $dir) }}
+{{- $onVolume = true }}
+{{- end }}
+{{- end }}
+{{- if not $onVolume }}
+{{- fail (printf "config.extensions.%s.directory %q is not on a volume and the root file system is read-only: set fileStorage.enabled and use fileStorage.mountPath (%s)" $id $dir $fs.mountPath) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The node directory of a hostPath file storage. */}}
+{{- define "rosetta.fileStorageHostPath" -}}
+{{- .Values.fileStorage.hostPath.path | default (printf "/var/lib/rosetta/%s" .Release.Name) }}
+{{- end }}
+
+{{/* The claim of a persistentVolumeClaim file storage. */}}
+{{- define "rosetta.fileStorageClaim" -}}
+{{- .Values.fileStorage.persistentVolumeClaim.existingClaim | default (printf "%s-queue" (include "rosetta.fullname" .)) }}
 {{- end }}

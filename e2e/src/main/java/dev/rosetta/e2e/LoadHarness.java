@@ -55,7 +55,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp receiver/target/rosetta.jar:e2e/target/classes dev.rosetta.e2e.LoadHarness \
  *     [--duration 30s] [--clients 4] [--points 1000] [--series 100000] [--names otlp|go]
+ *     [--forward memory,file,file-fsync [--rounds 3]]
  * </pre>
+ *
+ * <p>With {@code --forward}, one run per sending queue named, one after the other in the same JVM:
+ * each Rosetta forwards over OTLP/gRPC to an in-process sink that acknowledges at once, through a
+ * memory queue, a file queue ({@code file_storage}, {@code fsync: false}) or a file queue with
+ * {@code fsync: true} (group commit), and a table compares sustained points/s, latency and the
+ * cost of the syncs. {@code --rounds N} repeats the list N times, interleaved, and reports medians.
  *
  * Bounded in time and count; loopback only. Peak heap is that of the whole JVM (server and clients);
  * the clients reuse pre-encoded payloads, so their share is small.
@@ -69,6 +76,8 @@ public final class LoadHarness {
     int points = 1000;
     int series = 100_000;
     String names = "otlp";
+    List<String> forward = List.of();
+    int rounds = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--duration" -> duration = parseDuration(args[++i]);
@@ -76,6 +85,8 @@ public final class LoadHarness {
         case "--points" -> points = Integer.parseInt(args[++i]);
         case "--series" -> series = Integer.parseInt(args[++i]);
         case "--names" -> names = args[++i];
+        case "--forward" -> forward = List.of(args[++i].split(","));
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> {
           System.err.println("unknown argument " + args[i]);
           System.exit(2);
@@ -92,6 +103,10 @@ public final class LoadHarness {
     System.out.printf(Locale.ROOT, "parse-only ceiling: %,.0f points/s on 1 thread, %,.0f points/s on %d threads%n",
         parseOne, parseAll, Runtime.getRuntime().availableProcessors());
 
+    if (!forward.isEmpty()) {
+      ForwardBench.run(forward, rounds, payloads, points, clients, duration);
+      return;
+    }
     RosettaConfig cfg = ConfigLoader.parse("""
         receivers:
           otlp:

@@ -45,6 +45,11 @@ final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGKILL; waits for the exit. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   /** Stops the JVM (SIGTERM, then SIGKILL after 15 s). */
   void stop() {
     Peers.terminate(process, Duration.ofSeconds(15));

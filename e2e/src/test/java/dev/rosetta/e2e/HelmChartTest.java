@@ -405,6 +405,106 @@ class HelmChartTest {
     assertThat(config.receivers().otlp().http()).isPresent();
   }
 
+  // ---- file storage -----------------------------------------------------------------------------
+
+  private static final Map<String, String> FILE_STORAGE = Map.of(
+      "fileStorage.enabled", "true",
+      "config.extensions.file_storage.directory", "/var/lib/rosetta",
+      "config.service.extensions[0]", "file_storage");
+
+  @Test
+  void fileStorageIsAnEmptyDirByDefaultMountedWhereTheExtensionWrites() throws Exception {
+    Manifests m = render(FILE_STORAGE);
+    Map<String, Object> deployment = m.one("Deployment");
+    Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+
+    assertThat(m.kinds()).doesNotContain("PersistentVolumeClaim");
+    assertThat(at(named(list(pod, "volumes"), "file-storage"), "emptyDir")).isEqualTo(Map.of("sizeLimit", "1Gi"));
+    assertThat(at(named(list(container(deployment), "volumeMounts"), "file-storage"), "mountPath"))
+        .isEqualTo("/var/lib/rosetta");
+    assertThat(pod).doesNotContainKey("initContainers");
+    assertThat(map(deployment, "spec")).doesNotContainKey("strategy");
+    RosettaConfig config = validate(m);
+    assertThat(config.extensions().enabled(dev.rosetta.receiver.config.FileStorageConfig.class))
+        .singleElement().satisfies(fs -> assertThat(fs.directory()).isEqualTo(Path.of("/var/lib/rosetta")));
+  }
+
+  @Test
+  void aClaimKeepsTheQueueOfADeploymentThatIsRecreatedNotRolled() throws Exception {
+    Manifests m = renderFile("file-storage-values.yaml", Map.of());
+    Map<String, Object> pvc = m.one("PersistentVolumeClaim");
+    Map<String, Object> deployment = m.one("Deployment");
+
+    assertThat(str(pvc, "metadata", "name")).isEqualTo(FULLNAME + "-queue");
+    assertThat(map(pvc, "metadata", "annotations")).containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(map(pvc, "spec")).containsEntry("storageClassName", "fast-ssd")
+        .containsEntry("accessModes", List.of("ReadWriteOnce"));
+    assertThat(at(pvc, "spec", "resources", "requests", "storage")).isEqualTo("2Gi");
+    assertThat(map(deployment, "spec", "strategy")).isEqualTo(Map.of("type", "Recreate"));
+    assertThat(at(named(list(map(deployment, "spec", "template", "spec"), "volumes"), "file-storage"),
+        "persistentVolumeClaim", "claimName")).isEqualTo(FULLNAME + "-queue");
+    RosettaConfig config = validate(m);
+    assertThat(config.exporters().otlp().orElseThrow().sendingQueue().storage()).isPresent();
+
+    Manifests existing = renderFile("file-storage-values.yaml",
+        Map.of("fileStorage.persistentVolumeClaim.existingClaim", "queue-of-old"));
+    assertThat(existing.kinds()).doesNotContain("PersistentVolumeClaim");
+    assertThat(at(named(list(map(existing.one("Deployment"), "spec", "template", "spec"), "volumes"),
+        "file-storage"), "persistentVolumeClaim", "claimName")).isEqualTo("queue-of-old");
+  }
+
+  @Test
+  void aDaemonSetKeepsItsQueueInANodeDirectoryHandedToItsUser() throws Exception {
+    Map<String, String> sets = new LinkedHashMap<>(FILE_STORAGE);
+    sets.put("fileStorage.type", "hostPath");
+    sets.put("config.exporters.otlp.sending_queue.storage", "file_storage");
+    Manifests m = renderFile("daemonset-values.yaml", sets);
+    Map<String, Object> pod = map(m.one("DaemonSet"), "spec", "template", "spec");
+
+    assertThat(at(named(list(pod, "volumes"), "file-storage"), "hostPath"))
+        .isEqualTo(Map.of("path", "/var/lib/rosetta/" + RELEASE, "type", "DirectoryOrCreate"));
+    Map<String, Object> init = named(list(pod, "initContainers"), "file-storage-owner");
+    assertThat(list(init, "command")).containsExactly("chown", "10001:10001", "/var/lib/rosetta");
+    assertThat(map(init, "securityContext")).containsEntry("runAsUser", 0)
+        .containsEntry("readOnlyRootFilesystem", true).containsEntry("allowPrivilegeEscalation", false);
+    assertThat(at(init, "securityContext", "capabilities")).isEqualTo(Map.of("drop", List.of("ALL"), "add",
+        List.of("CHOWN")));
+    validate(m);
+
+    sets.put("fileStorage.hostPath.chown", "false");
+    sets.put("fileStorage.hostPath.path", "/srv/rosetta-queue");
+    Map<String, Object> plain = map(renderFile("daemonset-values.yaml", sets).one("DaemonSet"), "spec", "template",
+        "spec");
+    assertThat(plain).doesNotContainKey("initContainers");
+    assertThat(at(named(list(plain, "volumes"), "file-storage"), "hostPath", "path")).isEqualTo("/srv/rosetta-queue");
+  }
+
+  @Test
+  void theExtensionsRollThePodsLikeTheExporters() {
+    String without = restartOnlyChecksum(Map.of());
+    assertThat(restartOnlyChecksum(FILE_STORAGE)).isNotEqualTo(without);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "fileStorage.type=persistentVolumeClaim kind=DaemonSet | cannot back a DaemonSet",
+        "fileStorage.type=persistentVolumeClaim replicaCount=2 | holds the queue of one pod",
+        "fileStorage.type=hostPath                             | hostPath is for a DaemonSet",
+        "fileStorage.type=nfs                                  | one of 'emptyDir', 'persistentVolumeClaim', 'hostPath'",
+        "fileStorage.enabled=false                             | is not on a volume",
+        "config.extensions.file_storage.directory=/data/queue  | is not on a volume",
+      })
+  void fileStorageThatCannotWorkFailsTheRender(String settings, String message) {
+    Map<String, String> sets = new LinkedHashMap<>(FILE_STORAGE);
+    for (String setting : settings.split(" +")) {
+      String[] keyValue = setting.split("=", 2);
+      sets.put(keyValue[0], keyValue[1]);
+    }
+    assertThatThrownBy(() -> render(sets)).hasMessageContaining(message);
+  }
+
   // ---- refused values ---------------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0}")
@@ -480,8 +580,12 @@ class HelmChartTest {
   }
 
   private static Manifests renderFile(String ciValues) {
+    return renderFile(ciValues, Map.of());
+  }
+
+  private static Manifests renderFile(String ciValues, Map<String, String> sets) {
     Path file = CHART.resolve("ci").resolve(ciValues);
-    return template(command -> command.withValuesFile(file), Map.of());
+    return template(command -> command.withValuesFile(file), sets);
   }
 
   private static Manifests template(

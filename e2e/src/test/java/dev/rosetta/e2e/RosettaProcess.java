@@ -182,6 +182,22 @@ final class RosettaProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGKILL, as a crash or the OOM killer would: no shutdown hook, no drain. Waits for the exit. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly(); // SIGKILL
+    if (!process.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      fail("Rosetta " + name + " did not die of SIGKILL");
+    }
+  }
+
+  /** Sends {@code signal} ({@code STOP}, {@code CONT}) with kill(1). */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+      fail("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** {@link #stop()}, asserting the clean exit (code 0) the service promises after draining. */
   void stopCleanly() throws InterruptedException {
     int code = stop();

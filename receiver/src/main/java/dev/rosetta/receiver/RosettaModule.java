@@ -8,16 +8,15 @@ import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
-import dev.rosetta.receiver.config.OtlpExporterConfig;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.TlsServerConfig;
 import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
-import dev.rosetta.receiver.forward.ForwarderSettings;
 import dev.rosetta.receiver.discovery.KubernetesDiscoverer;
-import dev.rosetta.receiver.forward.OtlpForwarder;
+import dev.rosetta.receiver.forward.ExporterMetrics;
+import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
@@ -120,42 +119,21 @@ public final class RosettaModule extends AbstractModule {
     return store;
   }
 
+  /** The OTLP exporters, built without side effects; {@link RosettaService#start()} starts them. */
   @Provides
   @Singleton
-  Optional<OtlpForwarder> forwarder(CollectorRegistry registry) {
-    return config.exporters().otlp().map(o -> OtlpForwarder.create(forwarderSettings(o), registry));
-  }
-
-  static ForwarderSettings forwarderSettings(OtlpExporterConfig o) {
-    var t = o.tls();
-    var r = o.retryOnFailure();
-    var q = o.sendingQueue();
-    var b = o.batch();
-    return ForwarderSettings.builder(o.endpoint().toString())
-        .plaintext(t.insecure())
-        .tls(t.insecure()
-            ? ForwarderSettings.Tls.systemTrust()
-            : new ForwarderSettings.Tls(t.caFile(), t.certFile(), t.keyFile(), t.insecureSkipVerify(),
-                t.serverNameOverride()))
-        .headers(o.headers())
-        .gzip(o.compression() == dev.rosetta.receiver.config.Compression.GZIP)
-        .timeout(o.timeout())
-        .numConsumers(q.numConsumers())
-        // without a sending queue, only what the consumers have in hand is buffered
-        .queueSize(q.enabled() ? q.queueSize() : q.numConsumers())
-        .retry(r.enabled()
-            ? new ForwarderSettings.Retry(true, r.initialInterval(), r.randomizationFactor(), r.multiplier(),
-                r.maxInterval(), r.maxElapsedTime())
-            : ForwarderSettings.Retry.disabled())
-        .batch(new ForwarderSettings.Batch(b.sendBatchSize(), b.sendBatchMaxSize(), b.timeout()))
-        .build();
+  Optional<ForwardFanOut> forwarder(CollectorRegistry registry, ServiceHealth health) {
+    if (config.exporters().otlpExporters().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ForwardFanOut(config.exporters().otlpExporters(), new ExporterMetrics(registry), health));
   }
 
   @Provides
   @Singleton
-  IngestService ingest(SeriesStore store, Optional<OtlpForwarder> forwarder, SelfMetrics metrics)
+  IngestService ingest(SeriesStore store, Optional<ForwardFanOut> forwarder, SelfMetrics metrics)
       throws ViewLoadException {
-    Optional<ForwardTarget> target = forwarder.map(f -> f::offer);
+    Optional<ForwardTarget> target = forwarder.map(f -> f);
     return new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
   }
 
@@ -205,7 +183,7 @@ public final class RosettaModule extends AbstractModule {
 
   @Provides
   @Singleton
-  RosettaService service(IngestService ingest, SeriesStore store, Optional<OtlpForwarder> forwarder,
+  RosettaService service(IngestService ingest, SeriesStore store, Optional<ForwardFanOut> forwarder,
       ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry, ServiceHealth health) {
     PrometheusExporterConfig p = config.exporters().prometheus();
     NettyHttpServer exposition = new NettyHttpServer("exposition", p.endpoint().toSocketAddress(),

@@ -3,7 +3,7 @@ package dev.rosetta.receiver;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
-import dev.rosetta.receiver.forward.OtlpForwarder;
+import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.scrape.ScrapeManager;
@@ -51,7 +51,7 @@ public final class RosettaService implements AutoCloseable {
       NettyHttpServer exposition,
       Optional<GrpcReceiver> grpc,
       Optional<NettyHttpServer> http,
-      Optional<OtlpForwarder> forwarder,
+      Optional<ForwardFanOut> forwarder,
       IngestService ingest,
       SeriesStore store,
       Duration shutdownTimeout,
@@ -83,7 +83,11 @@ public final class RosettaService implements AutoCloseable {
     try {
       c.exposition().start();
       stopActions.push(c.exposition()::stop);
-      c.forwarder().ifPresent(f -> stopActions.push(() -> f.shutdown(c.shutdownTimeout())));
+      if (c.forwarder().isPresent()) {
+        ForwardFanOut f = c.forwarder().get();
+        f.start(); // opens the queues: a file queue recovers what an earlier run left
+        stopActions.push(() -> f.shutdown(c.shutdownTimeout()));
+      }
       if (c.grpc().isPresent()) {
         c.grpc().get().start();
         stopActions.push(() -> c.grpc().get().stop(Duration.ofSeconds(5)));

@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
  */
 final class ConfigBinder {
   private static final Path NO_FILE = Path.of("");
-  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private final FileCheck fileCheck;
 
@@ -43,6 +42,7 @@ final class ConfigBinder {
 
   /** The whole document; finishes {@code root}. */
   RosettaConfig bind(ConfigNode root, String source) {
+    base = baseDirectory(source);
     // Extensions first: components refer to them by id (auth, storage).
     Map<ComponentId, ExtensionConfig> declared = extensionsSection(root);
     ServiceConfig service = root.section("service", n -> service(n, declared));
@@ -65,11 +65,14 @@ final class ConfigBinder {
 
   // ---- extensions and processors -----------------------------------------------------------
 
+  /** Where relative paths of this document resolve: the configuration file's directory. */
+  private Path base = Path.of("");
+
   /** The extensions in force once {@code service} is bound; references are checked against it. */
   private ExtensionsConfig extensions = ExtensionsConfig.none();
 
   /** The extension types Rosetta knows, for the "unknown type" message. */
-  static final List<String> EXTENSION_TYPES = List.of();
+  static final List<String> EXTENSION_TYPES = List.of(FileStorageConfig.TYPE);
 
   private Map<ComponentId, ExtensionConfig> extensionsSection(ConfigNode root) {
     Map<ComponentId, ExtensionConfig> declared = new java.util.LinkedHashMap<>();
@@ -90,6 +93,9 @@ final class ConfigBinder {
   /** One extension by its type; null (after reporting) for an unknown type. */
   private ExtensionConfig extension(ComponentId id, ConfigNode n) {
     switch (id.type()) {
+      case FileStorageConfig.TYPE -> {
+        return fileStorage(id, n);
+      }
       default -> {
         n.error(unknownType("extension", id, EXTENSION_TYPES));
         return null;
@@ -125,6 +131,43 @@ final class ConfigBinder {
       }
     }
   }
+
+  private FileStorageConfig fileStorage(ComponentId id, ConfigNode n) {
+    Optional<Path> dir = n.required("directory", DIRECTORY,
+        "the directory where exporters keep their queues, e.g. /var/lib/rosetta");
+    boolean fsync = n.bool("fsync", false);
+    Duration timeout = n.positiveDuration("timeout", FileStorageConfig.DEFAULT_TIMEOUT);
+    boolean create = n.bool("create_directory", false);
+    int mode = n.get("directory_permissions", FileStorageConfig.DEFAULT_DIRECTORY_PERMISSIONS, FILE_MODE);
+    for (String key : List.of("compaction", "recreate")) {
+      if (n.has(key)) {
+        n.optional(key, raw -> raw); // known, so not also reported as unknown
+        n.error(key, "not used by Rosetta: its file queue is a segmented log that frees whole segments"
+            + " as they are delivered and never needs compacting or recreating; remove \"" + key + "\"");
+      }
+    }
+    Path directory = dir.map(base::resolve).orElse(Path.of("."));
+    return new FileStorageConfig(id, directory, fsync, timeout, create, mode);
+  }
+
+  private static final ValueParser<Path> DIRECTORY = raw -> {
+    String name = ValueParsers.nonEmptyString().parse(raw);
+    try {
+      return Path.of(name);
+    } catch (InvalidPathException e) {
+      throw InvalidValueException.of("invalid directory name " + Values.quote(raw) + ": " + e.getReason());
+    }
+  };
+
+  /** A Unix mode written in octal, as the Collector does: "0750". */
+  private static final ValueParser<Integer> FILE_MODE = raw -> {
+    String text = raw instanceof Number num ? num.toString() : ValueParsers.nonEmptyString().parse(raw);
+    if (!text.matches("0?[0-7]{3}")) {
+      throw InvalidValueException.of("invalid permissions " + Values.quote(raw)
+          + ": expected an octal mode such as \"0750\" (quote it, or YAML may read it as a number)");
+    }
+    return Integer.parseInt(text, 8);
+  };
 
   private static String unknownType(String kind, ComponentId id, List<String> known) {
     return "unknown " + kind + " type \"" + id.type() + "\"" + (known.isEmpty()
@@ -327,9 +370,33 @@ final class ConfigBinder {
 
   // ---- exporters ---------------------------------------------------------------------------
 
+  /** The exporter types Rosetta knows, for the "unknown type" message. */
+  static final List<String> EXPORTER_TYPES = List.of("prometheus", OtlpExporterConfig.TYPE);
+
   private ExportersConfig exporters(ConfigNode n) {
+    PrometheusExporterConfig[] prometheus = {null};
+    List<OtlpExporterConfig> otlp = new java.util.ArrayList<>();
+    n.eachSection((key, node) -> {
+      ComponentId id = componentId(n, key);
+      if (id == null) {
+        return null;
+      }
+      switch (id.type()) {
+        case "prometheus" -> {
+          if (!id.name().isEmpty()) {
+            n.error(key, "Rosetta serves one Prometheus endpoint: name it \"prometheus\"");
+          } else {
+            prometheus[0] = prometheus(node);
+          }
+        }
+        case OtlpExporterConfig.TYPE -> otlp.add(otlpExporter(id, node));
+        default -> n.error(key, unknownType("exporter", id, EXPORTER_TYPES)
+            + (id.type().equals("otlphttp") ? " (Rosetta forwards over OTLP/gRPC: use otlp)" : ""));
+      }
+      return null;
+    });
     return new ExportersConfig(
-        n.section("prometheus", this::prometheus), n.optionalSection("otlp", this::otlpExporter));
+        prometheus[0] == null ? PrometheusExporterConfig.defaults() : prometheus[0], otlp);
   }
 
   private PrometheusExporterConfig prometheus(ConfigNode n) {
@@ -340,7 +407,7 @@ final class ConfigBinder {
         n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)));
   }
 
-  private OtlpExporterConfig otlpExporter(ConfigNode n) {
+  private OtlpExporterConfig otlpExporter(ComponentId id, ConfigNode n) {
     Optional<Target> target =
         n.required("endpoint", TARGET, "the downstream OTLP/gRPC address, e.g. collector:4317");
     Optional<TlsClientConfig> tls = n.optionalSection("tls", this::tlsClient);
@@ -354,7 +421,17 @@ final class ConfigBinder {
     TlsClientConfig effectiveTls =
         tls.orElse(scheme == Scheme.HTTP ? TlsClientConfig.plaintext() : TlsClientConfig.secure());
     Map<String, String> headers = n.map("headers", HEADER_NAME_PARSER, HEADER_VALUE_PARSER);
+    Set<String> lower = new HashSet<>();
+    for (String name : List.copyOf(headers.keySet())) {
+      if (!lower.add(name.toLowerCase(Locale.ROOT))) {
+        n.error("headers", "." + name, "", "header \"" + name
+            + "\" is given twice: header names ignore case");
+        headers = new java.util.LinkedHashMap<>(headers);
+        headers.remove(name);
+      }
+    }
     return new OtlpExporterConfig(
+        id,
         target.map(Target::endpoint).orElse(new Endpoint("localhost", 4317)),
         effectiveTls,
         headers,
@@ -388,15 +465,35 @@ final class ConfigBinder {
       cert = Optional.empty(); // reported above (or the other file was bad); keep the record valid
       key = Optional.empty();
     }
+    if (skipVerify && n.hasValue("ca_file")) {
+      n.error("insecure_skip_verify", "insecure_skip_verify and ca_file exclude each other: skipping the"
+          + " verification ignores the CA; remove one");
+      skipVerify = false;
+    }
+    if (insecure) {
+      for (String k : List.of("ca_file", "cert_file", "key_file", "insecure_skip_verify", "server_name_override")) {
+        if (n.hasValue(k)) {
+          n.error(k, "insecure: true sends plaintext, so \"" + k + "\" has no effect; remove one or the other");
+        }
+      }
+      return TlsClientConfig.plaintext();
+    }
     return new TlsClientConfig(insecure, ca, cert, key, skipVerify, serverName);
   }
 
   private QueueConfig sendingQueue(ConfigNode n) {
-    return new QueueConfig(
-        n.bool("enabled", true),
-        n.integer(
-            "num_consumers", QueueConfig.DEFAULT_NUM_CONSUMERS, 1, QueueConfig.MAX_NUM_CONSUMERS),
-        n.integer("queue_size", QueueConfig.DEFAULT_QUEUE_SIZE, 1, Integer.MAX_VALUE));
+    boolean enabled = n.bool("enabled", true);
+    int consumers = n.integer(
+        "num_consumers", QueueConfig.DEFAULT_NUM_CONSUMERS, 1, QueueConfig.MAX_NUM_CONSUMERS);
+    QueueConfig.Sizer sizer = n.enumValue("sizer", QueueConfig.Sizer.REQUESTS);
+    long size = n.longInteger("queue_size", sizer.defaultQueueSize(), 1, Long.MAX_VALUE);
+    Optional<FileStorageConfig> storage =
+        extensionRef(n, "storage", FileStorageConfig.class, "a storage extension (file_storage)");
+    if (!enabled && storage.isPresent()) {
+      n.error("storage", "a storage keeps the sending queue, which is disabled (enabled: false)");
+      storage = Optional.empty();
+    }
+    return new QueueConfig(enabled, consumers, size, sizer, storage);
   }
 
   private RetryConfig retryOnFailure(ConfigNode n) {
@@ -575,11 +672,9 @@ final class ConfigBinder {
   private static final ValueParser<String> HEADER_NAME_PARSER =
       raw -> {
         String name = String.valueOf(raw);
-        if (!HEADER_NAME.matcher(name).matches()) {
-          throw InvalidValueException.of(
-              "invalid header name "
-                  + Values.quote(name)
-                  + ": expected letters, digits, '-', '_' or '.'");
+        Optional<String> problem = OtlpExporterConfig.headerNameProblem(name);
+        if (problem.isPresent()) {
+          throw InvalidValueException.of("invalid header name " + Values.quote(name) + ": " + problem.get());
         }
         return name;
       };

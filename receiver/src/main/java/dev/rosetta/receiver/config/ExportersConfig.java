@@ -1,19 +1,36 @@
 package dev.rosetta.receiver.config;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The {@code exporters} section: the Prometheus endpoint always runs; OTLP forwarding is optional.
+ * The {@code exporters} section: the Prometheus endpoint always runs; OTLP forwarding is optional,
+ * to one or several downstreams ({@code otlp}, {@code otlp/a}, {@code otlp/b}), each exporter with
+ * its own queue.
+ *
+ * @param otlpExporters the OTLP exporters in file order, ids distinct
  */
-public record ExportersConfig(
-    PrometheusExporterConfig prometheus, Optional<OtlpExporterConfig> otlp) {
+public record ExportersConfig(PrometheusExporterConfig prometheus, List<OtlpExporterConfig> otlpExporters) {
   public ExportersConfig {
     Objects.requireNonNull(prometheus, "prometheus");
-    Objects.requireNonNull(otlp, "otlp");
+    otlpExporters = List.copyOf(Objects.requireNonNull(otlpExporters, "otlpExporters"));
+    Set<ComponentId> ids = new HashSet<>();
+    for (OtlpExporterConfig o : otlpExporters) {
+      if (!ids.add(o.id())) {
+        throw new IllegalArgumentException("exporter " + o.id() + " is declared twice");
+      }
+    }
   }
 
   public static ExportersConfig defaults() {
-    return new ExportersConfig(PrometheusExporterConfig.defaults(), Optional.empty());
+    return new ExportersConfig(PrometheusExporterConfig.defaults(), List.of());
+  }
+
+  /** The exporter declared as plain {@code otlp} (not {@code otlp/name}), if any. */
+  public Optional<OtlpExporterConfig> otlp() {
+    return otlpExporters.stream().filter(o -> o.id().equals(ComponentId.of(OtlpExporterConfig.TYPE))).findFirst();
   }
 }

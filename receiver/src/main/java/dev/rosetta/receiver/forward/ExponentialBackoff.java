@@ -1,5 +1,6 @@
 package dev.rosetta.receiver.forward;
 
+import dev.rosetta.receiver.config.RetryConfig;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
@@ -21,7 +22,7 @@ final class ExponentialBackoff {
   /**
    * @param random uniform values in {@code [0, 1)}
    */
-  ExponentialBackoff(ForwarderSettings.Retry retry, DoubleSupplier random) {
+  ExponentialBackoff(RetryConfig retry, DoubleSupplier random) {
     this.randomizationFactor = retry.randomizationFactor();
     this.multiplier = retry.multiplier();
     this.maxIntervalNanos = saturatedNanos(retry.maxInterval());

@@ -1,5 +1,7 @@
 package dev.rosetta.receiver.forward;
 
+import dev.rosetta.receiver.config.OtlpExporterConfig;
+import dev.rosetta.receiver.config.TlsClientConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -11,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Builds the Netty channel described by {@link ForwarderSettings}. The channel connects lazily, on
- * the first export.
+ * Builds the Netty channel an exporter's settings describe. The channel connects lazily, on the
+ * first export.
  */
 final class ForwarderChannels {
   private ForwarderChannels() {}
@@ -20,29 +22,29 @@ final class ForwarderChannels {
   /**
    * @throws UncheckedIOException when a TLS file cannot be read or parsed; the message names it
    */
-  static ManagedChannel create(ForwarderSettings settings) {
+  static ManagedChannel create(OtlpExporterConfig config) {
     NettyChannelBuilder builder =
-        NettyChannelBuilder.forTarget(settings.target()).userAgent("rosetta");
-    if (settings.plaintext()) {
+        NettyChannelBuilder.forTarget(config.endpoint().toString()).userAgent("rosetta");
+    TlsClientConfig tls = config.tls();
+    if (tls.insecure()) {
       builder.usePlaintext();
     } else {
-      ForwarderSettings.Tls tls = settings.tls();
       try {
         SslContextBuilder ssl = GrpcSslContexts.forClient();
         if (tls.insecureSkipVerify()) {
           ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (tls.caFile().isPresent()) {
-          ssl.trustManager(readable("tls.caFile", tls.caFile().get()).toFile());
+          ssl.trustManager(readable("tls.ca_file", tls.caFile().get()).toFile());
         }
         if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
           ssl.keyManager(
-              readable("tls.certFile", tls.certFile().get()).toFile(),
-              readable("tls.keyFile", tls.keyFile().get()).toFile());
+              readable("tls.cert_file", tls.certFile().get()).toFile(),
+              readable("tls.key_file", tls.keyFile().get()).toFile());
         }
         builder.sslContext(ssl.build());
       } catch (IOException | IllegalArgumentException e) {
-        throw new UncheckedIOException(
-            new IOException("cannot build the TLS context from " + tls + ": " + e.getMessage(), e));
+        throw new UncheckedIOException(new IOException("exporter " + config.id()
+            + ": cannot build the TLS context: " + e.getMessage(), e));
       }
       tls.serverNameOverride().ifPresent(builder::overrideAuthority);
     }

@@ -54,6 +54,7 @@ class ConfigLoaderTest {
     assertThat(exporter)
         .isEqualTo(
             new OtlpExporterConfig(
+                ComponentId.of("otlp"),
                 new Endpoint("collector.observability", 4317),
                 TlsClientConfig.plaintext(),
                 Map.of(),
@@ -118,7 +119,7 @@ class ConfigLoaderTest {
     assertThat(otlp.headers()).isEmpty();
     assertThat(otlp.compression()).isEqualTo(Compression.GZIP);
     assertThat(otlp.timeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(otlp.sendingQueue()).isEqualTo(new QueueConfig(true, 2, 1000));
+    assertThat(otlp.sendingQueue()).isEqualTo(QueueConfig.memory(2, 1000));
     assertThat(otlp.retryOnFailure())
         .isEqualTo(
             new RetryConfig(
@@ -172,7 +173,6 @@ class ConfigLoaderTest {
               ca_file: ca.crt
               cert_file: c.crt
               key_file: c.key
-              insecure_skip_verify: true
               server_name_override: otlp.internal
             headers:
               authorization: Bearer abc
@@ -221,13 +221,14 @@ class ConfigLoaderTest {
                 Optional.of(Path.of("ca.crt")),
                 Optional.of(Path.of("c.crt")),
                 Optional.of(Path.of("c.key")),
-                true,
+                false,
                 Optional.of("otlp.internal")));
     assertThat(otlp.headers())
         .containsExactly(Map.entry("authorization", "Bearer abc"), Map.entry("x-tenant", "42"));
     assertThat(otlp.compression()).isEqualTo(Compression.NONE);
     assertThat(otlp.timeout()).isEqualTo(Duration.ofMillis(2500));
-    assertThat(otlp.sendingQueue()).isEqualTo(new QueueConfig(false, 8, 50));
+    assertThat(otlp.sendingQueue())
+        .isEqualTo(new QueueConfig(false, 8, 50, QueueConfig.Sizer.REQUESTS, Optional.empty()));
     assertThat(otlp.retryOnFailure())
         .isEqualTo(
             new RetryConfig(
@@ -348,17 +349,28 @@ class ConfigLoaderTest {
 
   @Test
   void embeddedDefaultCommentedOtlpExporterIsValidWhenUncommented() throws ConfigException {
-    // users uncomment the example block: it must parse (with a token in the environment)
+    // users uncomment the example blocks (the exporter, the file_storage extension and its line in
+    // service.extensions): they must parse (with a token in the environment)
     String text = ConfigLoader.embeddedDefaultText();
     StringBuilder uncommented = new StringBuilder();
-    boolean inBlock = false;
+    String block = null; // the comment prefix of the block being uncommented
     for (String line : text.split("\n", -1)) {
       if (line.startsWith("  # otlp:")) {
-        inBlock = true;
-      } else if (inBlock && !line.startsWith("  #")) {
-        inBlock = false;
+        block = "  #";
+      } else if (line.startsWith("# extensions:")) {
+        block = "#";
+      } else if (block != null && !line.startsWith(block + " ")) {
+        block = null;
       }
-      uncommented.append(inBlock ? "  " + line.substring(4) : line).append('\n');
+      if (block != null) {
+        int cut = block.length() + 1;
+        uncommented.append(line, 0, block.length() - 1).append(line.substring(cut));
+      } else if (line.equals("  # extensions: [file_storage]")) {
+        uncommented.append("  extensions: [file_storage]");
+      } else {
+        uncommented.append(line);
+      }
+      uncommented.append('\n');
     }
     RosettaConfig c =
         ConfigLoader.parse(
@@ -368,6 +380,9 @@ class ConfigLoaderTest {
     assertThat(otlp.headers()).containsEntry("authorization", "Bearer t");
     assertThat(otlp.retryOnFailure()).isEqualTo(RetryConfig.defaults());
     assertThat(otlp.batch()).isEqualTo(BatchConfig.defaults());
+    FileStorageConfig storage = otlp.sendingQueue().storage().orElseThrow();
+    assertThat(storage.directory()).isEqualTo(Path.of("/var/lib/rosetta"));
+    assertThat(storage).isEqualTo(FileStorageConfig.of(ComponentId.of("file_storage"), Path.of("/var/lib/rosetta")));
   }
 
   @Test

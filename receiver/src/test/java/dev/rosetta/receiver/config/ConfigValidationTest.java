@@ -514,7 +514,7 @@ class ConfigValidationTest {
   void recordsRejectInvalidStateDirectly() {
     // the records guard themselves too, for code that builds them without the loader
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-        .isThrownBy(() -> new QueueConfig(true, 0, 10));
+        .isThrownBy(() -> QueueConfig.memory(0, 10));
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
         .isThrownBy(
             () ->

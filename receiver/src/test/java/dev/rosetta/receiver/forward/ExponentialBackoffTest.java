@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ExponentialBackoffTest {
 
-  private static ForwarderSettings.Retry retry(double jitter) {
-    return new ForwarderSettings.Retry(
+  private static dev.rosetta.receiver.config.RetryConfig retry(double jitter) {
+    return new dev.rosetta.receiver.config.RetryConfig(
         true, Duration.ofMillis(100), jitter, 2.0, Duration.ofMillis(700), Duration.ZERO);
   }
 

@@ -127,7 +127,7 @@ class ForwardingTest {
       Thread.sleep(300);
       assertThat(sink.points()).isEqualTo(100);
       String metrics = rosetta.scrape();
-      assertThat(metrics).contains("rosetta_exporter_sent_points_total 100.0");
+      assertThat(metrics).contains("rosetta_exporter_sent_points_total{exporter=\"otlp\",} 100.0");
     }
   }
 

@@ -76,7 +76,12 @@ public final class OtlpSink implements AutoCloseable {
 
   private sealed interface Answer permits Fail, Hang, Partial {}
 
-  private record Fail(Status.Code code, Optional<Duration> retryDelay) implements Answer {}
+  private record Fail(Status.Code code, Optional<Duration> retryDelay, Optional<String> retryAfter)
+      implements Answer {
+    Fail(Status.Code code, Optional<Duration> retryDelay) {
+      this(code, retryDelay, Optional.empty());
+    }
+  }
 
   private record Hang() implements Answer {}
 
@@ -154,6 +159,14 @@ public final class OtlpSink implements AutoCloseable {
   /** Answer the next {@code times} calls with {@code code} and a {@code RetryInfo} delay. */
   public OtlpSink failNextWithRetryInfo(int times, Status.Code code, Duration retryDelay) {
     return enqueue(times, new Fail(code, Optional.of(retryDelay)));
+  }
+
+  /**
+   * Answer the next {@code times} calls with {@code code} and a {@code retry-after} trailer, as
+   * gRPC hands over a proxy's HTTP 429 or 503.
+   */
+  public OtlpSink failNextWithRetryAfter(int times, Status.Code code, String retryAfter) {
+    return enqueue(times, new Fail(code, Optional.empty(), Optional.of(retryAfter)));
   }
 
   /** Answer with {@code code} from now on for {@code duration}. */
@@ -256,6 +269,14 @@ public final class OtlpSink implements AutoCloseable {
   /** The requests of {@link #accepted()}. */
   public List<ExportMetricsServiceRequest> acceptedRequests() {
     return accepted().stream().map(Call::request).toList();
+  }
+
+  /**
+   * Data points the sink may have applied: every call except those it answered with a failure
+   * (calls left hanging count: a downstream may apply a request it never answers).
+   */
+  public long receivedPoints() {
+    return calls().stream().filter(c -> c.failedWith().isEmpty()).mapToLong(Call::points).sum();
   }
 
   /** Data points in accepted calls. */
@@ -374,6 +395,11 @@ public final class OtlpSink implements AutoCloseable {
   }
 
   private static Throwable failure(Fail f) {
+    if (f.retryAfter().isPresent()) {
+      Metadata trailers = new Metadata();
+      trailers.put(Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER), f.retryAfter().get());
+      return Status.fromCode(f.code()).withDescription("programmed failure").asRuntimeException(trailers);
+    }
     if (f.retryDelay().isEmpty()) {
       return Status.fromCode(f.code()).withDescription("programmed failure").asRuntimeException();
     }

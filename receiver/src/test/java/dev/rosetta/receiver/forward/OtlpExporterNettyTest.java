@@ -3,9 +3,13 @@ package dev.rosetta.receiver.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rosetta.receiver.forward.ForwarderSettings.Batch;
-import dev.rosetta.receiver.forward.ForwarderSettings.Retry;
-import dev.rosetta.receiver.forward.ForwarderSettings.Tls;
+import dev.rosetta.receiver.config.BatchConfig;
+import dev.rosetta.receiver.config.Compression;
+import dev.rosetta.receiver.config.Endpoint;
+import dev.rosetta.receiver.config.OtlpExporterConfig;
+import dev.rosetta.receiver.config.QueueConfig;
+import dev.rosetta.receiver.config.TlsClientConfig;
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.testing.OtlpRequests;
 import dev.rosetta.receiver.testing.OtlpSink;
 import io.grpc.Status;
@@ -26,13 +30,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The forwarder over its own Netty channel to a sink on a loopback port: plaintext, gzip, TLS. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
-class OtlpForwarderNettyTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+/** An exporter over its own Netty channel to a sink on a loopback port: plaintext, gzip, TLS. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class OtlpExporterNettyTest {
+  // generous: the first TLS handshake of a JVM on a busy machine takes seconds
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private OtlpSink sink;
-  private OtlpForwarder forwarder;
+  private OtlpExporter forwarder;
 
   @AfterEach
   void tearDown() {
@@ -48,7 +53,7 @@ class OtlpForwarderNettyTest {
 
   private static Path tls(String file) {
     try {
-      return Path.of(OtlpForwarderNettyTest.class.getResource("/tls/" + file).toURI());
+      return Path.of(OtlpExporterNettyTest.class.getResource("/tls/" + file).toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -63,16 +68,17 @@ class OtlpForwarderNettyTest {
     return b.build();
   }
 
-  private ForwarderSettings.Builder settings(String target) {
-    return ForwarderSettings.builder(target)
-        .timeout(Duration.ofSeconds(5))
-        .numConsumers(1)
-        .retry(Retry.disabled())
-        .batch(new Batch(1, 0, Duration.ZERO));
+  private OtlpExporterConfig settings(String target) {
+    return OtlpExporterConfig.defaults(Endpoint.parse(target))
+        .withCompression(Compression.NONE)
+        .withTimeout(Duration.ofSeconds(25))
+        .withSendingQueue(QueueConfig.memory(1, 1000))
+        .withRetryOnFailure(OtlpExporterTest.noRetry())
+        .withBatch(new BatchConfig(1, 0, Duration.ZERO));
   }
 
-  private void start(ForwarderSettings settings) {
-    forwarder = OtlpForwarder.create(settings, new CollectorRegistry());
+  private void start(OtlpExporterConfig settings) throws Exception {
+    forwarder = OtlpExporter.create(settings, new ExporterMetrics(new CollectorRegistry()), new ServiceHealth());
   }
 
   private ExportMetricsServiceRequest offerOne() {
@@ -95,19 +101,19 @@ class OtlpForwarderNettyTest {
     assertThat(sink.accepted()).isEmpty();
   }
 
-  private static Tls caTrust(Optional<String> serverName) {
-    return new Tls(Optional.of(tls("ca.pem")), Optional.empty(), Optional.empty(), false, serverName);
+  private static TlsClientConfig caTrust(Optional<String> serverName) {
+    return new TlsClientConfig(false, Optional.of(tls("ca.pem")), Optional.empty(), Optional.empty(), false,
+        serverName);
   }
 
   @Test
-  void plaintextWithGzipAndHeaders() {
+  void plaintextWithGzipAndHeaders() throws Exception {
     sink = OtlpSink.netty(Optional.empty());
     start(
         settings(sink.target())
-            .plaintext(true)
-            .gzip(true)
-            .headers(Map.of("x-tenant", "acme"))
-            .build());
+            .withTls(TlsClientConfig.plaintext())
+            .withCompression(Compression.GZIP)
+            .withHeaders(Map.of("x-tenant", "acme")));
     ExportMetricsServiceRequest r = offerOne();
 
     assertDelivered(r);
@@ -120,7 +126,7 @@ class OtlpForwarderNettyTest {
   @Test
   void tlsVerifiedAgainstTheConfiguredCa() throws Exception {
     sink = OtlpSink.netty(Optional.of(serverTls(false)));
-    start(settings(sink.target()).tls(caTrust(Optional.empty())).build());
+    start(settings(sink.target()).withTls(caTrust(Optional.empty())));
 
     assertDelivered(offerOne());
   }
@@ -128,7 +134,7 @@ class OtlpForwarderNettyTest {
   @Test
   void serverNameOverrideIsUsedForVerification() throws Exception {
     sink = OtlpSink.netty(Optional.of(serverTls(false)));
-    start(settings(sink.target()).tls(caTrust(Optional.of("rosetta.test"))).build());
+    start(settings(sink.target()).withTls(caTrust(Optional.of("rosetta.test"))));
 
     assertDelivered(offerOne());
   }
@@ -136,7 +142,7 @@ class OtlpForwarderNettyTest {
   @Test
   void aNameTheCertificateDoesNotHoldFailsVerification() throws Exception {
     sink = OtlpSink.netty(Optional.of(serverTls(false)));
-    start(settings(sink.target()).tls(caTrust(Optional.of("elsewhere.test"))).build());
+    start(settings(sink.target()).withTls(caTrust(Optional.of("elsewhere.test"))));
     offerOne();
 
     assertNotDelivered();
@@ -145,7 +151,7 @@ class OtlpForwarderNettyTest {
   @Test
   void anUntrustedServerFailsVerification() throws Exception {
     sink = OtlpSink.netty(Optional.of(serverTls(false)));
-    start(settings(sink.target()).build()); // JVM trust store: does not know the test CA
+    start(settings(sink.target())); // JVM trust store: does not know the test CA
     offerOne();
 
     assertNotDelivered();
@@ -154,14 +160,15 @@ class OtlpForwarderNettyTest {
   @Test
   void insecureSkipVerifyAcceptsAnyCertificateAndName() throws Exception {
     sink = OtlpSink.netty(Optional.of(serverTls(false)));
-    Tls insecure =
-        new Tls(
+    TlsClientConfig insecure =
+        new TlsClientConfig(
+            false,
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
             true,
             Optional.of("elsewhere.test"));
-    start(settings(sink.target()).tls(insecure).build());
+    start(settings(sink.target()).withTls(insecure));
 
     assertDelivered(offerOne());
   }
@@ -169,42 +176,44 @@ class OtlpForwarderNettyTest {
   @Test
   void mutualTlsPresentsTheClientCertificate() throws Exception {
     sink = OtlpSink.netty(Optional.of(serverTls(true)));
-    Tls mtls =
-        new Tls(
+    TlsClientConfig mtls =
+        new TlsClientConfig(
+            false,
             Optional.of(tls("ca.pem")),
             Optional.of(tls("client.pem")),
             Optional.of(tls("client.key")),
             false,
             Optional.empty());
-    start(settings(sink.target()).tls(mtls).build());
+    start(settings(sink.target()).withTls(mtls));
 
     assertDelivered(offerOne());
   }
 
   @Test
   void missingTlsFileIsReportedWithItsSetting() {
-    Tls missing =
-        new Tls(
+    TlsClientConfig missing =
+        new TlsClientConfig(
+            false,
             Optional.of(Path.of("/nonexistent/ca.pem")),
             Optional.empty(),
             Optional.empty(),
             false,
             Optional.empty());
-    ForwarderSettings s = settings("localhost:4317").tls(missing).build();
-    assertThatThrownBy(() -> OtlpForwarder.create(s, new CollectorRegistry()))
+    OtlpExporterConfig s = settings("localhost:4317").withTls(missing);
+    assertThatThrownBy(() -> OtlpExporter.create(s, new ExporterMetrics(new CollectorRegistry()), new ServiceHealth()))
         .isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("tls.caFile")
+        .hasMessageContaining("tls.ca_file")
         .hasMessageContaining("/nonexistent/ca.pem");
   }
 
   @Test
-  void unreachableDownstreamIsUnavailable() {
+  void unreachableDownstreamIsUnavailable() throws Exception {
     // a port nobody listens on: bind one, remember it, close it
     sink = OtlpSink.netty(Optional.empty());
     String target = sink.target();
     sink.close();
     sink = null;
-    start(settings(target).plaintext(true).build());
+    start(settings(target).withTls(TlsClientConfig.plaintext()));
     assertThat(forwarder.offer(OtlpRequests.allKinds("x", 2))).isTrue();
 
     assertThat(OtlpSink.await(() -> forwarder.stats().totalDroppedPoints() == 12, WAIT)).isTrue();

@@ -7,36 +7,43 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A snapshot of one forwarder's counts since it was created (unlike {@link ForwarderMetrics}, which
+ * A snapshot of one exporter's counts since it was created (unlike {@link ExporterMetrics}, which
  * may outlive it). Immutable.
  *
  * <p>The snapshot is not atomic across fields: while exports run, a point may be seen in two places
- * or none for an instant. Once the forwarder is idle or shut down, {@link #unaccountedPoints()} is 0.
+ * or none for an instant. Once the exporter is idle or shut down, {@link #unaccountedPoints()} is 0.
  *
- * @param enqueuedPoints points accepted by {@code offer}
- * @param sentPoints points the downstream accepted
- * @param sentRequests successful export calls
+ * @param enqueuedPoints points accepted by {@code offer} (or a committed reservation)
+ * @param recoveredPoints points found in the file queue at start
+ * @param sentPoints points the downstream acknowledged (delivered)
+ * @param sentRequests acknowledged export calls
  * @param droppedPoints accepted points not delivered, by reason (every reason present)
- * @param refusedPoints points refused by {@code offer}, by reason (every reason present)
+ * @param refusedPoints points not accepted, by reason (every reason present)
  * @param failedRequests failed export attempts by status code (codes seen only)
  * @param retries retries scheduled
- * @param queuedRequests requests in the queue
- * @param queuedPoints points in the queue
+ * @param resentPoints points sent again after an attempt whose outcome was unknown
+ * @param corruptedRecords records of the file queue found unreadable at start
+ * @param queuedRequests requests waiting in the queue (for a file queue after shutdown: kept on
+ *     disk for the next start)
+ * @param queuedPoints points waiting in the queue
  * @param inFlightPoints points out of the queue, not yet sent or dropped
  */
-public record ForwarderStats(
+public record ExporterStats(
     long enqueuedPoints,
+    long recoveredPoints,
     long sentPoints,
     long sentRequests,
     Map<DropReason, Long> droppedPoints,
     Map<RefusalReason, Long> refusedPoints,
     Map<Status.Code, Long> failedRequests,
     long retries,
+    long resentPoints,
+    long corruptedRecords,
     long queuedRequests,
     long queuedPoints,
     long inFlightPoints) {
 
-  public ForwarderStats {
+  public ExporterStats {
     droppedPoints = Collections.unmodifiableMap(complete(DropReason.class, droppedPoints));
     refusedPoints = Collections.unmodifiableMap(complete(RefusalReason.class, refusedPoints));
     EnumMap<Status.Code, Long> failed = new EnumMap<>(Status.Code.class);
@@ -70,11 +77,11 @@ public record ForwarderStats(
   }
 
   /**
-   * {@code enqueued - sent - dropped - queued - inFlight}: zero when every accepted point is
-   * accounted for.
+   * {@code recovered + enqueued - sent - dropped - queued - inFlight}: zero when every accepted
+   * point is accounted for.
    */
   public long unaccountedPoints() {
-    return enqueuedPoints - sentPoints - totalDroppedPoints() - queuedPoints - inFlightPoints;
+    return recoveredPoints + enqueuedPoints - sentPoints - totalDroppedPoints() - queuedPoints - inFlightPoints;
   }
 
   private static <K extends Enum<K>> EnumMap<K, Long> complete(Class<K> type, Map<K, Long> in) {
