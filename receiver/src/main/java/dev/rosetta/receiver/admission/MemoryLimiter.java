@@ -133,6 +133,8 @@ public final class MemoryLimiter implements AutoCloseable {
     if (checker != null) {
       return;
     }
+    // until the first collection, what is in use now (garbage included) stands for it
+    heapAfterGc = Math.max(heapAfterGc, heap.used());
     gcListener = heap.onCollection(this::collected);
     scheduleChecks();
   }
@@ -172,9 +174,16 @@ public final class MemoryLimiter implements AutoCloseable {
     evaluate(true);
   }
 
+  /**
+   * The heap in use: what the latest collection left, unless the heap in use right now (garbage
+   * included) is lower, which bounds the live data too.
+   */
+  private long inUse() {
+    return Math.min(heapAfterGc, heap.used());
+  }
+
   private boolean overSoftLimit() {
-    // the heap in use now (garbage included) below the soft limit means the live data is below it too
-    return heapAfterGc >= softLimit && heap.used() >= softLimit;
+    return inUse() >= softLimit;
   }
 
   private void evaluate(boolean mayCollect) {
@@ -189,14 +198,14 @@ public final class MemoryLimiter implements AutoCloseable {
         return;
       }
       refusing = over;
-      long after = heapAfterGc;
+      long used = inUse();
       if (over) {
         refusedSince.set(System.nanoTime());
-        LOG.warning("heap in use after garbage collection (" + mib(after) + " MiB) is at or above the memory"
+        LOG.warning("heap in use after garbage collection (" + mib(used) + " MiB) is at or above the memory"
             + " limiter's soft limit (" + mib(softLimit) + " MiB): refusing new requests");
       } else {
         long since = refusedSince.getAndSet(-1);
-        LOG.info("heap in use after garbage collection (" + mib(after) + " MiB) is below the soft limit ("
+        LOG.info("heap in use (" + mib(used) + " MiB) is below the memory limiter's soft limit ("
             + mib(softLimit) + " MiB) again: accepting requests"
             + (since < 0 ? "" : " after " + Duration.ofNanos(System.nanoTime() - since).toSeconds() + " s"));
       }

@@ -140,12 +140,17 @@ final class ConfigBinder {
    */
   private MemoryLimiterConfig memoryLimiter(ComponentId id, ConfigNode n) {
     Duration interval = n.positiveDuration("check_interval", MemoryLimiterConfig.DEFAULT_CHECK_INTERVAL);
-    long limitMib = n.longInteger("limit_mib", 0, 0, Long.MAX_VALUE / (1024 * 1024));
-    int limitPct = n.integer("limit_percentage", 0, 0, 100);
+    Optional<Long> limitMibValue = n.optional("limit_mib", ValueParsers.longInteger(0, Long.MAX_VALUE / (1024 * 1024)));
+    Optional<Integer> limitPctValue = n.optional("limit_percentage", ValueParsers.integer(0, 100));
+    long limitMib = limitMibValue.orElse(0L);
+    int limitPct = limitPctValue.orElse(0);
     long spikeMib = n.longInteger("spike_limit_mib", 0, 0, Long.MAX_VALUE / (1024 * 1024));
     int spikePct = n.integer("spike_limit_percentage", 0, 0, 100);
-    boolean ok = true;
-    if (limitMib == 0 && limitPct == 0) {
+    // a limit given but invalid was reported already
+    boolean limitInvalid = (n.hasValue("limit_mib") && limitMibValue.isEmpty())
+        || (n.hasValue("limit_percentage") && limitPctValue.isEmpty());
+    boolean ok = !limitInvalid;
+    if (!limitInvalid && limitMib == 0 && limitPct == 0) {
       n.error("limit_mib or limit_percentage must be greater than zero (e.g. limit_percentage: 80)");
       ok = false;
     }

@@ -151,6 +151,13 @@ public final class GrpcReceiver implements AutoCloseable {
     }
     server = s;
     LOG.info("OTLP/gRPC listening on " + boundAddress());
+    long budget = admission.limiter().budget();
+    if (limits.maxMessageBytes() > budget) {
+      LOG.warning("OTLP/gRPC: messages of up to " + (limits.maxMessageBytes() >> 20) + " MiB are accepted"
+          + " (max_recv_msg_size_mib), more than the memory limiter's in-flight budget of " + (budget >> 20)
+          + " MiB: calls are taken one at a time, and a message larger than the budget is refused after it"
+          + " arrived; lower max_recv_msg_size_mib or give the service more heap");
+    }
   }
 
   public synchronized InetSocketAddress boundAddress() {

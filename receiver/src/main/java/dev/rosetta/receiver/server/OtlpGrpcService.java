@@ -33,7 +33,8 @@ import java.util.logging.Logger;
  * <p>The call's callbacks run on the small ingest lane (gRPC's executor). At the start the heap and
  * the lane are checked, and the message is reserved in the in-flight budget at its largest
  * ({@code max_recv_msg_size_mib}, twice that for a compressed call: gRPC announces no length, and
- * the whole message is buffered once asked for); only then is the message asked for. When it has
+ * the whole message is buffered once asked for; at most the whole budget); only then is the message
+ * asked for. When it has
  * arrived, the reservation becomes its decoded size and decoded form. A refused call is closed with
  * UNAVAILABLE and a {@code google.rpc.RetryInfo}, or RESOURCE_EXHAUSTED when it could never fit; its
  * message is never read. A message of {@value IngestExecutor#LARGE_REQUEST_BYTES} bytes or more is
@@ -84,7 +85,9 @@ public final class OtlpGrpcService {
       RequestBudget budget = RequestBudget.open(admission, TRANSPORT, Admission.Format.PROTOBUF);
       String encoding = headers.get(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER));
       boolean compressed = encoding != null && !encoding.equals("identity");
-      refused = budget.growRaw(compressed ? 2L * maxMessageBytes : maxMessageBytes);
+      // a budget smaller than the largest message takes calls one at a time rather than none
+      long start = Math.min(compressed ? 2L * maxMessageBytes : maxMessageBytes, admission.limiter().budget());
+      refused = budget.growRaw(start);
       if (refused.isPresent()) {
         budget.release();
         lane.exit();
