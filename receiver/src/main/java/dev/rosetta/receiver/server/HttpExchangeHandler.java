@@ -381,8 +381,9 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
     }
     metrics.timeout(listener, phase);
     if (state == State.DISCARD || responseStarted) {
-      state = State.CLOSING;
-      ctx.close();
+      // the answer went out already: end the output after it, so the client reads it before it
+      // learns that the rest of its body is not wanted
+      linger();
       return;
     }
     LOG.log(Level.FINE, () -> listener + ": " + ctx.channel().remoteAddress() + " did not send its request "
@@ -432,17 +433,18 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
     if (!ctx.channel().isActive()) {
       return;
     }
-    if (ctx.channel() instanceof SocketChannel sc && ctx.pipeline().get("ssl") == null) {
-      sc.shutdownOutput().addListener(f -> {
-        arm(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS), ctx::close);
-        requestRead();
-      });
+    io.netty.channel.ChannelFuture ended;
+    if (ctx.pipeline().get("ssl") instanceof io.netty.handler.ssl.SslHandler ssl) {
+      ended = ssl.closeOutbound(); // close_notify after the answer
+    } else if (ctx.channel() instanceof SocketChannel sc) {
+      ended = sc.shutdownOutput(); // FIN after the answer
     } else {
-      ctx.channel().eventLoop().schedule(() -> {
-        ctx.close();
-      }, 100, TimeUnit.MILLISECONDS);
-      requestRead();
+      ended = ctx.newSucceededFuture();
     }
+    ended.addListener(f -> {
+      arm(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS), ctx::close);
+      requestRead();
+    });
   }
 
   @Override
