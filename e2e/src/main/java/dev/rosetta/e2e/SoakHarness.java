@@ -388,6 +388,13 @@ public final class SoakHarness {
     System.out.printf(Locale.ROOT, "%s the service stopped on SIGTERM with exit code %s%n",
         exited && process.exitValue() == 0 ? "ok  " : "FAIL", exited ? Integer.toString(process.exitValue()) : "none");
     ok &= exited && process.exitValue() == 0;
+    System.out.printf(Locale.ROOT, "     the service's timeouts: header %.0f, body %.0f, idle %.0f, write %.0f;"
+        + " scrape failures %.0f%n",
+        one(m, "rosetta_server_timeouts_total{listener=\"otlp-http\",phase=\"header\"}"),
+        one(m, "rosetta_server_timeouts_total{listener=\"otlp-http\",phase=\"body\"}"),
+        one(m, "rosetta_server_timeouts_total{listener=\"otlp-http\",phase=\"idle\"}"),
+        one(m, "rosetta_server_timeouts_total{listener=\"otlp-http\",phase=\"write\"}"),
+        sum(m, "rosetta_exposition_scrape_failures_total"));
     System.out.println(ok ? "soak: PASS" : "soak: FAIL");
     return ok;
   }

@@ -47,9 +47,10 @@ import java.util.logging.Logger;
  *       pipelined requests are answered in order, one at a time, and a handler may take as long as
  *       it needs without an idle timer running.
  *   <li>A response written before the request's body is complete (a refusal at the head) is
- *       followed by the rest of the body being read and dropped, so the client sees its answer; a
- *       rest larger than {@code drainLimit}, or a refused {@code Expect: 100-continue}, closes the
- *       connection after the answer instead (output shut first, then a short linger).
+ *       followed by the rest of the body being read and dropped, so the client sees its answer
+ *       (past the read deadline too, while the body still comes at 64 KiB/s or more); a rest larger
+ *       than {@code drainLimit}, or a refused {@code Expect: 100-continue}, closes the connection
+ *       after the answer instead (output shut first, then a short linger).
  *   <li>A malformed request is answered 400 (414 for an over-long request line, 431 for an
  *       over-large header) and the connection closed.
  * </ul>
@@ -60,6 +61,13 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
   private static final Logger LOG = Logger.getLogger(HttpExchangeHandler.class.getName());
   /** How long a connection closed after an early answer keeps draining input before it is closed. */
   static final long LINGER_MILLIS = 2000;
+  /**
+   * A body being dropped after an early answer may outlast the read deadline while it comes at 64
+   * KiB/s or more, checked every {@value #DRAIN_CHECK_SECONDS} s (the rest is at most the drain
+   * limit, so this ends).
+   */
+  static final long DRAIN_CHECK_SECONDS = 10;
+  static final long MIN_DRAIN_BYTES_PER_CHECK = 64 * 1024 * DRAIN_CHECK_SECONDS;
 
   private enum State {
     /** Between requests. */
@@ -90,6 +98,8 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
   private boolean responseStarted;
   private boolean closeAfterResponse;
   private boolean readRequested;
+  /** Bytes received when a drain last showed progress. */
+  private long drainCheckpoint;
   private boolean replaying;
   /** Messages that arrived while a request was being handled, replayed after its response. */
   private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>(2);
@@ -343,6 +353,7 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
           linger();
         } else {
           state = State.DISCARD; // the read deadline keeps running
+          drainCheckpoint = received;
           requestRead();
         }
       }
@@ -377,6 +388,13 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
 
   private void readExpired(String phase) {
     if (state != State.HEAD && state != State.BODY && state != State.DISCARD) {
+      return;
+    }
+    if (state == State.DISCARD && received - drainCheckpoint >= MIN_DRAIN_BYTES_PER_CHECK) {
+      // the answer went out and the client is still sending its body at a fair rate: dropping the
+      // rest costs nothing, and a client that reads only once it has sent gets its answer
+      drainCheckpoint = received;
+      arm(TimeUnit.SECONDS.toNanos(DRAIN_CHECK_SECONDS), () -> readExpired(phase));
       return;
     }
     metrics.timeout(listener, phase);

@@ -70,8 +70,4 @@ public final class ServerMetrics {
   public double timeouts(String listener, String phase) {
     return timeouts.get(listener, phase);
   }
-
-  public double limitReachedCount(String listener) {
-    return limitReached.get(listener);
-  }
 }
