@@ -145,8 +145,9 @@ public final class SoakHarness {
     startSink();
     writeConfig(0);
     Path log = dir.resolve("rosetta.log");
-    process = new ProcessBuilder(javaBinary(), "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError", "-jar",
-        jar.toString(), "--config", dir.resolve("config.yaml").toString())
+    process = new ProcessBuilder(javaBinary(), "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
+        "-Xlog:gc:file=" + dir.resolve("gc.log"), "-jar", jar.toString(), "--config",
+        dir.resolve("config.yaml").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     System.out.printf(Locale.ROOT, "soak: %s for %s, -Xmx%s, service pid %d, log %s%n", jar, duration, xmx,
         process.pid(), log);
@@ -341,12 +342,30 @@ public final class SoakHarness {
   private boolean verdict(List<long[]> series, Map<String, Double> m) throws Exception {
     boolean ok = true;
     System.out.println("answers by kind: " + new TreeMap<>(answersMap()));
+    // A client that connected but sent no byte of its request within read_header_timeout is closed
+    // by the service, as it should be; the service counts each as a header timeout. Under heavy CPU
+    // starvation of this JVM, storm clients can be that slow: those are explained, if the service's
+    // header timeouts (less the slowloris's cut-offs) account for each of them.
+    long noBytes = 0;
+    for (Map.Entry<String, Long> e : unexpectedMap().entrySet()) {
+      if (e.getKey().startsWith("storm") && e.getKey().contains("header parser received no bytes")) {
+        noBytes += e.getValue();
+      }
+    }
+    double freshTimeouts = one(m, "rosetta_server_timeouts_total{listener=\"otlp-http\",phase=\"header\"}")
+        - answersMap().getOrDefault("slowloris bad", 0L);
+    long unexplained = unexpected.sum() - (noBytes <= freshTimeouts ? noBytes : 0);
     if (unexpected.sum() > 0) {
-      System.out.println("FAIL unexpected answers: " + new TreeMap<>(unexpectedMap()));
+      System.out.println("     unexpected answers: " + new TreeMap<>(unexpectedMap()));
+      unexpectedDetails.forEach(d -> System.out.println("     " + d));
+    }
+    if (unexplained > 0) {
+      System.out.println("FAIL " + unexplained + " requests did not get the status they should");
       ok = false;
     } else {
-      System.out.println("ok   every request got the status it should (good: 200 or 503; bad: its 4xx; storms:"
-          + " 200, 413 or 503)");
+      System.out.println("ok   every request got the status it should (good: 200 or 503; bad: its 4xx; storms: 200,"
+          + " 413 or 503)" + (noBytes > 0 ? "; " + noBytes + " storm clients sent nothing within"
+          + " read_header_timeout after connecting and were closed, matched by the service's header timeouts" : ""));
     }
     double serverAccepted = sum(m, "rosetta_receiver_accepted_points_total");
     if (serverAccepted != acceptedPoints.sum()) {
@@ -411,7 +430,13 @@ public final class SoakHarness {
     return out;
   }
 
+  private final java.util.Queue<String> unexpectedDetails = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private void record(String kind, String answer, boolean expected) {
+    if (!expected && unexpectedDetails.size() < 20) {
+      unexpectedDetails.add(java.time.Instant.now() + " " + kind + " " + answer);
+    }
+    answer = answer.replaceAll(" \\(after [0-9]+ ms\\)$", "");
     answers.computeIfAbsent(kind + " " + answer, k -> new LongAdder()).increment();
     if (!expected) {
       unexpected.increment();

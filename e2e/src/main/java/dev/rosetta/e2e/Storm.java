@@ -63,10 +63,12 @@ public final class Storm {
             rb.header("Content-Encoding", contentEncoding);
           }
           go.await();
+          long start = System.nanoTime();
           try {
             return Integer.toString(client.send(rb.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
           } catch (java.io.IOException e) {
-            return "error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            return "error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (after "
+                + (System.nanoTime() - start) / 1_000_000 + " ms)";
           }
         }));
       }
