@@ -63,6 +63,12 @@ final class RosettaProcess implements AutoCloseable {
    */
   static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml)
       throws IOException {
+    return start(test, name, dir, ports, forwarding, extraYaml, List.of("-Xmx512m"));
+  }
+
+  /** As {@link #start(Class, String, Path, Ports, String, String)}, with the JVM's options. */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml,
+      List<String> jvmOptions) throws IOException {
     String yaml = """
         receivers:
           otlp:
@@ -79,8 +85,11 @@ final class RosettaProcess implements AutoCloseable {
     Path log = Peers.logDir(test).resolve(name + ".log");
     Files.writeString(log, "# " + config + "\n" + yaml + "\n");
     PeerLogs.register(log, "Rosetta " + name);
-    Process p = new ProcessBuilder(Peers.java().toString(), "-Xmx512m", "-jar", Peers.rosettaJar().toString(),
-        "--config", config.toString())
+    List<String> command = new ArrayList<>();
+    command.add(Peers.java().toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", Peers.rosettaJar().toString(), "--config", config.toString()));
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -104,6 +113,16 @@ final class RosettaProcess implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The resident set size of the process now, in bytes (Linux). */
+  long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
   }
 
   Ports ports() {

@@ -6,6 +6,9 @@ import com.google.inject.Singleton;
 import dev.rosetta.model.view.ViewFiles;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.admission.Admission;
+import dev.rosetta.receiver.admission.IngestExecutor;
+import dev.rosetta.receiver.admission.MemoryLimiter;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
 import dev.rosetta.receiver.config.OtlpExporterConfig;
@@ -17,6 +20,7 @@ import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.ForwarderSettings;
 import dev.rosetta.receiver.forward.OtlpForwarder;
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
@@ -28,6 +32,8 @@ import dev.rosetta.receiver.pipeline.ViewsStage;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
+import dev.rosetta.receiver.server.Route;
+import dev.rosetta.receiver.server.ServerMetrics;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.store.StoreCollector;
 import dev.rosetta.receiver.store.StoreMetrics;
@@ -42,6 +48,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
@@ -52,6 +61,9 @@ import javax.net.ssl.SSLException;
 public final class RosettaModule extends AbstractModule {
   /** Seconds a sender is told to wait when the forward queue is full. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+  /** Scrapes rendered at once, and waiting; more are answered 503. */
+  static final int SCRAPE_THREADS = 2;
+  static final int SCRAPE_QUEUE = 16;
 
   private final RosettaConfig config;
 
@@ -84,6 +96,45 @@ public final class RosettaModule extends AbstractModule {
   @Singleton
   CollectorRegistry registry() {
     return new CollectorRegistry(true);
+  }
+
+  /** The one health of this service; every thread it starts reports to it. */
+  @Provides
+  @Singleton
+  ServiceHealth health() {
+    return new ServiceHealth();
+  }
+
+  @Provides
+  @Singleton
+  MemoryLimiter memoryLimiter(ServiceHealth health, CollectorRegistry registry) {
+    return MemoryLimiter.forJvm(config.processors().memoryLimiter(), health).register(registry);
+  }
+
+  @Provides
+  @Singleton
+  IngestExecutor ingestExecutor(ServiceHealth health, CollectorRegistry registry) {
+    IngestExecutor executor = new IngestExecutor(IngestExecutor.defaultThreads(), health);
+    registry.register(executor.collector());
+    return executor;
+  }
+
+  @Provides
+  @Singleton
+  Admission admission(MemoryLimiter limiter, IngestExecutor executor, CollectorRegistry registry) {
+    return new Admission(limiter, executor, registry);
+  }
+
+  @Provides
+  @Singleton
+  ServerMetrics serverMetrics(CollectorRegistry registry) {
+    return new ServerMetrics(registry);
+  }
+
+  /** Threads that render {@code /metrics}, away from the event loops and the ingest lanes. */
+  static ThreadPoolExecutor scrapeExecutor(ServiceHealth health) {
+    return new ThreadPoolExecutor(SCRAPE_THREADS, SCRAPE_THREADS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(SCRAPE_QUEUE), health.threadFactory("rosetta-scrape"));
   }
 
   @Provides
@@ -183,37 +234,59 @@ public final class RosettaModule extends AbstractModule {
   @Provides
   @Singleton
   RosettaService service(IngestService ingest, SeriesStore store, Optional<OtlpForwarder> forwarder,
-      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry) {
+      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry, ServiceHealth health,
+      Admission admission, ServerMetrics serverMetrics) {
     PrometheusExporterConfig p = config.exporters().prometheus();
-    NettyHttpServer exposition = new NettyHttpServer("exposition", p.endpoint().toSocketAddress(),
-        RosettaService.expositionRoutes(scrape, ref::ready), ExpositionHttpHandlers.notFound(),
-        (ctx, req) -> dev.rosetta.receiver.server.HttpResponses.text(ctx, req, 413, "request too large\n"),
-        64 * 1024, 1, Optional.empty());
-    Optional<GrpcReceiver> grpc = config.receivers().otlp().grpc().map(g -> grpcReceiver(g, ingest));
-    Optional<NettyHttpServer> http = config.receivers().otlp().http().map(h -> httpReceiver(h, ingest));
+    ThreadPoolExecutor scrapes = scrapeExecutor(health);
+    ExpositionHttpHandlers.ScrapeFailures failures = new ExpositionHttpHandlers.ScrapeFailures(registry);
+    NettyHttpServer exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
+        .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),
+            failures))
+        .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
+        .maxBodyBytes(64 * 1024)
+        .workerThreads(1)
+        .settings(p.server())
+        .health(health)
+        .metrics(serverMetrics)
+        .build();
+    Optional<GrpcReceiver> grpc = config.receivers().otlp().grpc()
+        .map(g -> grpcReceiver(g, ingest, admission, health, serverMetrics));
+    Optional<NettyHttpServer> http = config.receivers().otlp().http()
+        .map(h -> httpReceiver(h, ingest, admission, health, serverMetrics));
     RosettaService service = new RosettaService(new RosettaService.Components(exposition, grpc, http, forwarder,
-        ingest, store, config.service().shutdownTimeout(), metrics, registry));
+        ingest, store, config.service().shutdownTimeout(), metrics, registry, health, admission, scrapes));
     ref.set(service);
     return service;
   }
 
-  private static GrpcReceiver grpcReceiver(GrpcReceiverConfig g, IngestService ingest) {
-    return new GrpcReceiver(g.endpoint().toSocketAddress(), g.maxRecvMsgSizeBytes(),
+  private static GrpcReceiver grpcReceiver(GrpcReceiverConfig g, IngestService ingest, Admission admission,
+      ServiceHealth health, ServerMetrics serverMetrics) {
+    return new GrpcReceiver(g.endpoint().toSocketAddress(),
+        new GrpcReceiver.Limits(g.maxRecvMsgSizeBytes(), g.maxConcurrentStreams(), g.maxConnections(), g.keepalive()),
         g.tls().map(t -> new GrpcReceiver.Tls(t.certFile().toFile(), t.keyFile().toFile(),
             t.clientCaFile().map(java.nio.file.Path::toFile))),
-        ingest);
+        ingest, admission, EVENT_LOOP_THREADS, health, serverMetrics, List.of());
   }
 
-  private static NettyHttpServer httpReceiver(HttpReceiverConfig h, IngestService ingest) {
+  /** Event loops per listener: I/O only, so a couple suffice. */
+  static final int EVENT_LOOP_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
+
+  private static NettyHttpServer httpReceiver(HttpReceiverConfig h, IngestService ingest, Admission admission,
+      ServiceHealth health, ServerMetrics serverMetrics) {
     OtlpHttpHandler otlp = new OtlpHttpHandler(ingest, h.maxRequestBodySize());
-    int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
-    Map<String, dev.rosetta.receiver.server.HttpHandler> routes = Map.of(
-        "/v1/metrics", otlp,
-        "/v1/go/runtime-metrics", NativeHttpHandler.goRuntime(ingest, h.maxRequestBodySize()),
-        "/v1/jvm/jolokia", NativeHttpHandler.jolokia(ingest, h.maxRequestBodySize()));
-    return new NettyHttpServer("otlp-http", h.endpoint().toSocketAddress(), routes,
-        ExpositionHttpHandlers.notFound(), otlp.oversized(), (int) Math.min(Integer.MAX_VALUE, h.maxRequestBodySize()),
-        workers, h.tls().map(RosettaModule::serverSsl));
+    return NettyHttpServer.builder("otlp-http", h.endpoint().toSocketAddress())
+        .route("/v1/metrics", Route.ingest(otlp))
+        .route("/v1/go/runtime-metrics", Route.ingest(NativeHttpHandler.goRuntime(ingest, h.maxRequestBodySize())))
+        .route("/v1/jvm/jolokia", Route.ingest(NativeHttpHandler.jolokia(ingest, h.maxRequestBodySize())))
+        .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
+        .maxBodyBytes(h.maxRequestBodySize())
+        .workerThreads(EVENT_LOOP_THREADS)
+        .ssl(h.tls().map(RosettaModule::serverSsl))
+        .settings(h.server())
+        .health(health)
+        .metrics(serverMetrics)
+        .admission(admission)
+        .build();
   }
 
   static SslContext serverSsl(TlsServerConfig t) {

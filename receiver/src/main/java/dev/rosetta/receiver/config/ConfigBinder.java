@@ -46,6 +46,13 @@ final class ConfigBinder {
     ServiceConfig service = root.section("service", n -> service(n, declared));
     ReceiversConfig receivers = root.section("receivers", this::receivers);
     ProcessorsConfig processors = new ProcessorsConfig(processorsSection(root));
+    List<ComponentId> limiters = processors.declared().entrySet().stream()
+        .filter(e -> e.getValue() instanceof MemoryLimiterConfig).map(Map.Entry::getKey).toList();
+    if (limiters.size() > 1) {
+      root.error("processors", "declare one memory_limiter, not " + limiters.size() + " (" + limiters.stream()
+          .map(ComponentId::toString).collect(java.util.stream.Collectors.joining(", "))
+          + "): it guards the one heap of the service");
+    }
     ExportersConfig exporters = root.section("exporters", this::exporters);
     if (root.has("connectors")) {
       root.optional("connectors", raw -> raw); // known, so not also reported as unknown
@@ -95,7 +102,7 @@ final class ConfigBinder {
   }
 
   /** The processor types Rosetta knows, for the "unknown type" message. */
-  static final List<String> PROCESSOR_TYPES = List.of();
+  static final List<String> PROCESSOR_TYPES = List.of(MemoryLimiterConfig.TYPE);
 
   private Map<ComponentId, ProcessorConfig> processorsSection(ConfigNode root) {
     Map<ComponentId, ProcessorConfig> declared = new java.util.LinkedHashMap<>();
@@ -116,11 +123,50 @@ final class ConfigBinder {
   /** One processor by its type; null (after reporting) for an unknown type. */
   private ProcessorConfig processor(ComponentId id, ConfigNode n) {
     switch (id.type()) {
+      case MemoryLimiterConfig.TYPE -> {
+        return memoryLimiter(id, n);
+      }
       default -> {
         n.error(unknownType("processor", id, PROCESSOR_TYPES));
         return null;
       }
     }
+  }
+
+  /**
+   * {@code memory_limiter}: the Collector's keys and checks (one of {@code limit_mib} / {@code
+   * limit_percentage}; spike below limit; percentages up to 100); {@code check_interval} defaults to
+   * 1 s.
+   */
+  private MemoryLimiterConfig memoryLimiter(ComponentId id, ConfigNode n) {
+    Duration interval = n.positiveDuration("check_interval", MemoryLimiterConfig.DEFAULT_CHECK_INTERVAL);
+    Optional<Long> limitMibValue = n.optional("limit_mib", ValueParsers.longInteger(0, Long.MAX_VALUE / (1024 * 1024)));
+    Optional<Integer> limitPctValue = n.optional("limit_percentage", ValueParsers.integer(0, 100));
+    long limitMib = limitMibValue.orElse(0L);
+    int limitPct = limitPctValue.orElse(0);
+    long spikeMib = n.longInteger("spike_limit_mib", 0, 0, Long.MAX_VALUE / (1024 * 1024));
+    int spikePct = n.integer("spike_limit_percentage", 0, 0, 100);
+    // a limit given but invalid was reported already
+    boolean limitInvalid = (n.hasValue("limit_mib") && limitMibValue.isEmpty())
+        || (n.hasValue("limit_percentage") && limitPctValue.isEmpty());
+    boolean ok = !limitInvalid;
+    if (!limitInvalid && limitMib == 0 && limitPct == 0) {
+      n.error("limit_mib or limit_percentage must be greater than zero (e.g. limit_percentage: 80)");
+      ok = false;
+    }
+    if (limitMib > 0 && spikeMib >= limitMib) {
+      n.error("spike_limit_mib", "must be smaller than limit_mib (" + limitMib + ")");
+      ok = false;
+    }
+    if (limitPct > 0 && spikePct >= limitPct) {
+      n.error("spike_limit_percentage", "must be smaller than limit_percentage (" + limitPct + ")");
+      ok = false;
+    }
+    if (!ok) {
+      MemoryLimiterConfig d = MemoryLimiterConfig.defaults();
+      return new MemoryLimiterConfig(id, interval, 0, d.limitPercentage(), 0, d.spikeLimitPercentage());
+    }
+    return new MemoryLimiterConfig(id, interval, limitMib, limitPct, spikeMib, spikePct);
   }
 
   private static String unknownType(String kind, ComponentId id, List<String> known) {
@@ -230,7 +276,37 @@ final class ConfigBinder {
             GrpcReceiverConfig.DEFAULT_MAX_RECV_MSG_SIZE_MIB,
             1,
             GrpcReceiverConfig.MAX_RECV_MSG_SIZE_MIB_LIMIT),
-        n.optionalSection("tls", this::tlsServer));
+        n.optionalSection("tls", this::tlsServer),
+        n.integer("max_concurrent_streams", GrpcReceiverConfig.DEFAULT_MAX_CONCURRENT_STREAMS, 1,
+            Integer.MAX_VALUE),
+        n.integer("max_connections", GrpcReceiverConfig.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+        n.section("keepalive", this::grpcKeepalive));
+  }
+
+  private GrpcKeepaliveConfig grpcKeepalive(ConfigNode n) {
+    GrpcKeepaliveConfig d = GrpcKeepaliveConfig.defaults();
+    record Server(Duration idle, Duration age, Duration grace, Duration time, Duration timeout) {}
+    record Policy(Duration minTime, boolean permit) {}
+    Server s = n.section("server_parameters", p -> new Server(
+        p.duration("max_connection_idle", d.maxConnectionIdle()),
+        p.duration("max_connection_age", d.maxConnectionAge()),
+        p.duration("max_connection_age_grace", d.maxConnectionAgeGrace()),
+        p.positiveDuration("time", d.time()),
+        p.positiveDuration("timeout", d.timeout())));
+    Policy e = n.section("enforcement_policy", p -> new Policy(
+        p.duration("min_time", d.minTime()),
+        p.bool("permit_without_stream", d.permitWithoutStream())));
+    return new GrpcKeepaliveConfig(s.idle(), s.age(), s.grace(), s.time(), s.timeout(), e.minTime(), e.permit());
+  }
+
+  /** The connection settings of an HTTP listener, read from the listener's own node. */
+  private HttpServerSettings httpServer(ConfigNode n) {
+    return new HttpServerSettings(
+        n.integer("max_connections", HttpServerSettings.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+        n.positiveDuration("read_header_timeout", HttpServerSettings.DEFAULT_READ_HEADER_TIMEOUT),
+        n.positiveDuration("read_timeout", HttpServerSettings.DEFAULT_READ_TIMEOUT),
+        n.positiveDuration("write_timeout", HttpServerSettings.DEFAULT_WRITE_TIMEOUT),
+        n.positiveDuration("idle_timeout", HttpServerSettings.DEFAULT_IDLE_TIMEOUT));
   }
 
   private HttpReceiverConfig http(ConfigNode n) {
@@ -241,7 +317,8 @@ final class ConfigBinder {
             HttpReceiverConfig.DEFAULT_MAX_REQUEST_BODY_SIZE,
             1,
             HttpReceiverConfig.MAX_REQUEST_BODY_SIZE_LIMIT),
-        n.optionalSection("tls", this::tlsServer));
+        n.optionalSection("tls", this::tlsServer),
+        httpServer(n));
   }
 
   private TlsServerConfig tlsServer(ConfigNode n) {
@@ -266,7 +343,8 @@ final class ConfigBinder {
         n.endpoint("endpoint", PrometheusExporterConfig.DEFAULT_ENDPOINT),
         n.positiveDuration("metric_expiration", PrometheusExporterConfig.DEFAULT_METRIC_EXPIRATION),
         n.bool("add_metric_suffixes", true),
-        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)));
+        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
+        httpServer(n));
   }
 
   private OtlpExporterConfig otlpExporter(ConfigNode n) {

@@ -7,22 +7,32 @@ import java.util.Objects;
  * The Prometheus scrape endpoint ({@code exporters.prometheus}), serving {@code /metrics}. Keys
  * {@code endpoint}; {@code metric_expiration} (a series not updated for this long disappears);
  * {@code add_metric_suffixes} (unit and {@code _total} suffixes); {@code
- * resource_to_telemetry_conversion.enabled} (copy resource attributes onto every series as labels).
+ * resource_to_telemetry_conversion.enabled} (copy resource attributes onto every series as labels);
+ * the connection settings of {@link HttpServerSettings}.
  */
 public record PrometheusExporterConfig(
     Endpoint endpoint,
     Duration metricExpiration,
     boolean addMetricSuffixes,
-    boolean resourceToTelemetryConversion) {
+    boolean resourceToTelemetryConversion,
+    HttpServerSettings server) {
   public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 9464);
   public static final Duration DEFAULT_METRIC_EXPIRATION = Duration.ofMinutes(5);
 
   public PrometheusExporterConfig {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(metricExpiration, "metricExpiration");
+    Objects.requireNonNull(server, "server");
     if (metricExpiration.isNegative() || metricExpiration.isZero()) {
       throw new IllegalArgumentException("metricExpiration must be positive: " + metricExpiration);
     }
+  }
+
+  /** With the default connection settings. */
+  public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
+      boolean resourceToTelemetryConversion) {
+    this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion,
+        HttpServerSettings.defaults());
   }
 
   /** Loopback, 5 minutes, suffixes on, no resource conversion. */

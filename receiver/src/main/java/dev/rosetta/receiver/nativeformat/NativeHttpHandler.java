@@ -3,16 +3,19 @@ package dev.rosetta.receiver.nativeformat;
 import com.google.protobuf.Message;
 import com.google.rpc.Status;
 import dev.rosetta.model.MetricBatch;
+import dev.rosetta.receiver.admission.Admission;
+import dev.rosetta.receiver.admission.RequestBudget;
 import dev.rosetta.receiver.otlp.OtlpJson;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
 import dev.rosetta.receiver.server.BodyDecoder;
-import dev.rosetta.receiver.server.HttpHandler;
 import dev.rosetta.receiver.server.HttpResponses;
+import dev.rosetta.receiver.server.IngestRoute;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -26,9 +29,11 @@ import java.util.Map;
  * limit after decompression (413), a malformed body rejected whole (400, nothing applied), a full
  * forward queue answered 503 with Retry-After. Answers are OTLP/JSON: an
  * {@code ExportMetricsServiceResponse} (with {@code partialSuccess} when anything was refused or
- * skipped) or a {@code google.rpc.Status}. Query parameters are resource attributes.
+ * skipped) or a {@code google.rpc.Status}. Query parameters are resource attributes. The method,
+ * media type and encoding are checked at the head, before the body is read; the body is decoded on
+ * an ingest thread.
  */
-public final class NativeHttpHandler implements HttpHandler {
+public final class NativeHttpHandler implements IngestRoute {
   /** Decodes a body with the resource attributes of the query into a batch. */
   @FunctionalInterface
   public interface Decoder {
@@ -69,22 +74,31 @@ public final class NativeHttpHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+  public HeadDecision checkHead(HttpRequest req) {
     if (!req.method().equals(HttpMethod.POST)) {
-      fail(ctx, req, IngestStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " is not allowed; use POST",
-          Map.of("Allow", "POST"));
-      return;
+      return new Refuse(transport, IngestStatus.METHOD_NOT_ALLOWED, "method " + req.method()
+          + " is not allowed; use POST", Map.of("Allow", "POST"));
     }
     String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
     String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!media.equals("application/json")) {
-      fail(ctx, req, IngestStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported Content-Type \"" + type
+      return new Refuse(transport, IngestStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported Content-Type \"" + type
           + "\": use application/json", Map.of());
-      return;
     }
+    String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (!BodyDecoder.supports(encoding)) {
+      return new Refuse(transport, IngestStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported Content-Encoding \""
+          + encoding + "\": use gzip, zstd, deflate or identity", Map.of());
+    }
+    return new Accept(transport, Admission.Format.JSON);
+  }
+
+  @Override
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest req, RequestBudget budget) {
     byte[] body;
     try {
-      body = BodyDecoder.decode(req.content(), req.headers().get(HttpHeaderNames.CONTENT_ENCODING), maxBodyBytes);
+      body = BodyDecoder.decode(req.content(), req.headers().get(HttpHeaderNames.CONTENT_ENCODING), maxBodyBytes,
+          budget::growDecoded);
     } catch (BodyDecoder.TooLargeException e) {
       fail(ctx, req, IngestStatus.TOO_LARGE, e.getMessage(), Map.of());
       return;
@@ -93,6 +107,11 @@ public final class NativeHttpHandler implements HttpHandler {
       return;
     } catch (BodyDecoder.CorruptBodyException e) {
       fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());
+      return;
+    } catch (RequestBudget.OverBudgetException e) {
+      Admission.Refusal r = e.refusal();
+      fail(ctx, req, r.status(), r.message(), r.retryAfter().isZero() ? Map.of()
+          : Map.of("Retry-After", Long.toString(Math.max(1, r.retryAfter().toSeconds()))));
       return;
     }
     Map<String, String> resource = new LinkedHashMap<>();
@@ -117,17 +136,23 @@ public final class NativeHttpHandler implements HttpHandler {
     respond(ctx, req, 200, outcome.response(), Map.of());
   }
 
-  private void fail(ChannelHandlerContext ctx, FullHttpRequest req, IngestStatus status, String message,
-      Map<String, String> headers) {
+  @Override
+  public void refuse(ChannelHandlerContext ctx, HttpRequest head, String transport, IngestStatus status,
+      String message, Map<String, String> headers) {
     ingest.refusedRequest(transport, status);
-    respond(ctx, req, status.httpStatus, status(status, message), headers);
+    respond(ctx, head, status.httpStatus, status(status, message), headers);
+  }
+
+  private void fail(ChannelHandlerContext ctx, HttpRequest req, IngestStatus status, String message,
+      Map<String, String> headers) {
+    refuse(ctx, req, transport, status, message, headers);
   }
 
   private static Status status(IngestStatus s, String message) {
     return Status.newBuilder().setCode(s.grpcCode.value()).setMessage(message).build();
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, int code, Message body,
+  private static void respond(ChannelHandlerContext ctx, HttpRequest req, int code, Message body,
       Map<String, String> headers) {
     HttpResponses.send(ctx, req, code, "application/json",
         OtlpJson.print(body).getBytes(StandardCharsets.UTF_8), headers);

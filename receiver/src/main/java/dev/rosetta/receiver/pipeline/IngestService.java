@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The forward queue is offered first: when it refuses, the request is answered OVERLOADED and
  * nothing of it is applied, so a sender's retry cannot count anything twice. Thread-safe; called
- * from event-loop threads, never blocks.
+ * from the ingest threads ({@code rosetta-ingest-N}, {@code rosetta-ingest-large-N}), never from a
+ * network event loop; it blocks only as long as the forward offer does.
  */
 public final class IngestService {
   /** The answer to one export request. */
