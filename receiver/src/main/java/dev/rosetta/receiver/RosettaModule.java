@@ -62,8 +62,8 @@ public final class RosettaModule extends AbstractModule {
   /** Seconds a sender is told to wait when the forward queue is full. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
   /** Scrapes rendered at once, and waiting; more are answered 503. */
-  static final int SCRAPE_THREADS = 2;
-  static final int SCRAPE_QUEUE = 16;
+  static final int EXPOSITION_THREADS = 2;
+  static final int EXPOSITION_QUEUE = 16;
 
   private final RosettaConfig config;
 
@@ -132,9 +132,9 @@ public final class RosettaModule extends AbstractModule {
   }
 
   /** Threads that render {@code /metrics}, away from the event loops and the ingest lanes. */
-  static ThreadPoolExecutor scrapeExecutor(ServiceHealth health) {
-    return new ThreadPoolExecutor(SCRAPE_THREADS, SCRAPE_THREADS, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(SCRAPE_QUEUE), health.threadFactory("rosetta-scrape"));
+  static ThreadPoolExecutor expositionExecutor(ServiceHealth health) {
+    return new ThreadPoolExecutor(EXPOSITION_THREADS, EXPOSITION_THREADS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(EXPOSITION_QUEUE), health.threadFactory("rosetta-exposition"));
   }
 
   @Provides
@@ -237,7 +237,7 @@ public final class RosettaModule extends AbstractModule {
       ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry, ServiceHealth health,
       Admission admission, ServerMetrics serverMetrics) {
     PrometheusExporterConfig p = config.exporters().prometheus();
-    ThreadPoolExecutor scrapes = scrapeExecutor(health);
+    ThreadPoolExecutor scrapes = expositionExecutor(health);
     ExpositionHttpHandlers.ScrapeFailures failures = new ExpositionHttpHandlers.ScrapeFailures(registry);
     NettyHttpServer exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
         .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),

@@ -67,11 +67,11 @@ public final class RosettaService implements AutoCloseable {
       CollectorRegistry registry,
       ServiceHealth health,
       Admission admission,
-      ExecutorService scrapeExecutor) {
+      ExecutorService expositionExecutor) {
     public Components {
       Objects.requireNonNull(health, "health");
       Objects.requireNonNull(admission, "admission");
-      Objects.requireNonNull(scrapeExecutor, "scrapeExecutor");
+      Objects.requireNonNull(expositionExecutor, "expositionExecutor");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(exposition, "exposition");
@@ -95,7 +95,7 @@ public final class RosettaService implements AutoCloseable {
     try {
       c.admission().limiter().start();
       stopActions.push(c.admission().limiter()::close);
-      stopActions.push(() -> shutdown(c.scrapeExecutor()));
+      stopActions.push(() -> shutdown(c.expositionExecutor()));
       c.exposition().start();
       stopActions.push(c.exposition()::stop);
       c.forwarder().ifPresent(f -> stopActions.push(() -> f.shutdown(c.shutdownTimeout())));
@@ -174,7 +174,7 @@ public final class RosettaService implements AutoCloseable {
     if (stopActions.isEmpty()) {
       // never started: the executors hold no threads yet, but refuse work from now on
       c.admission().executor().shutdown(Duration.ZERO);
-      c.scrapeExecutor().shutdownNow();
+      c.expositionExecutor().shutdownNow();
     }
     runStopActions();
     LOG.info("stopped");
@@ -237,14 +237,14 @@ public final class RosettaService implements AutoCloseable {
   }
 
   /**
-   * Routes of the exposition port: {@code /metrics} renders on the scrape threads and streams;
+   * Routes of the exposition port: {@code /metrics} renders on the exposition threads and streams;
    * {@code /healthz} and {@code /readyz} answer on the event loop.
    */
   static Map<String, Route> expositionRoutes(ScrapeHandler scrape, java.util.function.BooleanSupplier ready,
-      ServiceHealth health, Executor scrapeExecutor, Duration writeTimeout,
+      ServiceHealth health, Executor expositionExecutor, Duration writeTimeout,
       ExpositionHttpHandlers.ScrapeFailures failures) {
     return Map.of(
-        "/metrics", Route.onExecutor(scrapeExecutor, ExpositionHttpHandlers.metrics(scrape, writeTimeout, failures)),
+        "/metrics", Route.onExecutor(expositionExecutor, ExpositionHttpHandlers.metrics(scrape, writeTimeout, failures)),
         "/healthz", Route.inline(ExpositionHttpHandlers.healthz(health)),
         "/readyz", Route.inline(ExpositionHttpHandlers.readyz(ready)));
   }

@@ -66,7 +66,7 @@ public final class ExpositionHttpHandlers {
 
   /**
    * {@code GET /metrics}, streamed: the head goes out with the first 64 KiB of body, and the body as
-   * it is rendered (chunked). Runs on a scrape thread. A failure before anything was sent is answered
+   * it is rendered (chunked). Runs on an exposition thread. A failure before anything was sent is answered
    * 500 with the reason; after that the connection is closed, which the scraper sees as a cut-off
    * body. Either way the failure is counted and logged with its reason.
    */

@@ -8,7 +8,7 @@
  * writing, TLS, request heads, connection timers and admission; they never decode a body, run the
  * pipeline or touch the store. A connection's state (its handlers) belongs to its event loop. Bodies
  * are decoded and applied on the ingest threads ({@code rosetta-ingest-N}, {@code
- * rosetta-ingest-large-N}; gRPC's calls run there too), {@code /metrics} on {@code rosetta-scrape-N};
+ * rosetta-ingest-large-N}; gRPC's calls run there too), {@code /metrics} on {@code rosetta-exposition-N};
  * their responses reach the channel through Netty. Non-null by default.
  */
 package dev.rosetta.receiver.server;
