@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * The OTLP/gRPC listener ({@code receivers.otlp.protocols.grpc}): keys {@code endpoint}, {@code
- * max_recv_msg_size_mib} (largest accepted message in MiB) and {@code tls}.
+ * max_recv_msg_size_mib} (largest accepted message in MiB), {@code tls} and {@code auth} ({@code
+ * authenticator: <extension id>}: every call must carry a valid credential).
  */
 public record GrpcReceiverConfig(
-    Endpoint endpoint, int maxRecvMsgSizeMib, Optional<TlsServerConfig> tls) {
+    Endpoint endpoint, int maxRecvMsgSizeMib, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth) {
   public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 4317);
   public static final int DEFAULT_MAX_RECV_MSG_SIZE_MIB = 20;
 
@@ -18,15 +19,16 @@ public record GrpcReceiverConfig(
   public GrpcReceiverConfig {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(auth, "auth");
     if (maxRecvMsgSizeMib < 1 || maxRecvMsgSizeMib > MAX_RECV_MSG_SIZE_MIB_LIMIT) {
       throw new IllegalArgumentException("maxRecvMsgSizeMib out of range: " + maxRecvMsgSizeMib);
     }
   }
 
-  /** Loopback, 20 MiB, no TLS. */
+  /** Loopback, 20 MiB, no TLS, no authentication. */
   public static GrpcReceiverConfig defaults() {
     return new GrpcReceiverConfig(
-        DEFAULT_ENDPOINT, DEFAULT_MAX_RECV_MSG_SIZE_MIB, Optional.empty());
+        DEFAULT_ENDPOINT, DEFAULT_MAX_RECV_MSG_SIZE_MIB, Optional.empty(), Optional.empty());
   }
 
   /** The message size limit in bytes. */

@@ -5,10 +5,12 @@ import java.util.Optional;
 
 /**
  * The OTLP/HTTP listener ({@code receivers.otlp.protocols.http}): keys {@code endpoint}, {@code
- * max_request_body_size} (bytes, after decompression) and {@code tls}.
+ * max_request_body_size} (bytes, after decompression), {@code tls} and {@code auth} ({@code
+ * authenticator: <extension id>}: every request, the native endpoints' included, must carry a valid
+ * credential).
  */
 public record HttpReceiverConfig(
-    Endpoint endpoint, long maxRequestBodySize, Optional<TlsServerConfig> tls) {
+    Endpoint endpoint, long maxRequestBodySize, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth) {
   public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 4318);
   public static final long DEFAULT_MAX_REQUEST_BODY_SIZE = 20L * 1024 * 1024;
 
@@ -18,14 +20,15 @@ public record HttpReceiverConfig(
   public HttpReceiverConfig {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(auth, "auth");
     if (maxRequestBodySize < 1 || maxRequestBodySize > MAX_REQUEST_BODY_SIZE_LIMIT) {
       throw new IllegalArgumentException("maxRequestBodySize out of range: " + maxRequestBodySize);
     }
   }
 
-  /** Loopback, 20 MiB, no TLS. */
+  /** Loopback, 20 MiB, no TLS, no authentication. */
   public static HttpReceiverConfig defaults() {
     return new HttpReceiverConfig(
-        DEFAULT_ENDPOINT, DEFAULT_MAX_REQUEST_BODY_SIZE, Optional.empty());
+        DEFAULT_ENDPOINT, DEFAULT_MAX_REQUEST_BODY_SIZE, Optional.empty(), Optional.empty());
   }
 }
