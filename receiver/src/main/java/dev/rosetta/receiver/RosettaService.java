@@ -1,5 +1,6 @@
 package dev.rosetta.receiver;
 
+import dev.rosetta.receiver.auth.Security;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
@@ -28,7 +29,8 @@ import java.util.logging.Logger;
 /**
  * The running service: listeners, store expiry and forwarder, started and stopped as one.
  *
- * <p>{@link #start()} starts the parts in order (exposition, forwarder, gRPC, HTTP) and, if one
+ * <p>{@link #start()} starts the parts in order (the watch on credential files, exposition,
+ * forwarder, gRPC, HTTP) and, if one
  * fails, stops those already started before rethrowing: nothing is left half-started. {@link
  * #stop()} refuses new data, closes the listeners, drains the forward queue within the configured
  * shutdown timeout and closes the exposition last. Stop is idempotent and safe before start.
@@ -53,8 +55,10 @@ public final class RosettaService implements AutoCloseable {
       SeriesStore store,
       Duration shutdownTimeout,
       SelfMetrics metrics,
-      CollectorRegistry registry) {
+      CollectorRegistry registry,
+      Security security) {
     public Components {
+      Objects.requireNonNull(security, "security");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(exposition, "exposition");
@@ -76,6 +80,8 @@ public final class RosettaService implements AutoCloseable {
       return;
     }
     try {
+      c.security().start();
+      stopActions.push(c.security()::close);
       c.exposition().start();
       stopActions.push(c.exposition()::stop);
       c.forwarder().ifPresent(f -> stopActions.push(() -> f.shutdown(c.shutdownTimeout())));

@@ -1,16 +1,15 @@
 package dev.rosetta.receiver.server;
 
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.tls.ServerTls;
 import io.grpc.Server;
-import io.grpc.netty.GrpcSslContexts;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -18,24 +17,27 @@ import java.util.logging.Logger;
 /**
  * The OTLP/gRPC listener. Handlers run directly on the transport threads (decoding and mapping are
  * CPU-only and never block), which saves a thread hop per request. Message size is limited after
- * decompression (gRPC's own check), answered RESOURCE_EXHAUSTED.
+ * decompression (gRPC's own check), answered RESOURCE_EXHAUSTED. Optional TLS ({@link ServerTls}:
+ * certificates re-read when they change) and interceptors (authentication: a call is decided from
+ * its metadata, before its message is read).
  */
 public final class GrpcReceiver implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GrpcReceiver.class.getName());
 
-  /** TLS material for the listener; {@code clientCa} present means clients must present a certificate. */
-  public record Tls(File certFile, File keyFile, Optional<File> clientCa) {}
-
   private final InetSocketAddress address;
   private final int maxMessageBytes;
-  private final Optional<Tls> tls;
+  private final Optional<ServerTls> tls;
+  private final List<ServerInterceptor> interceptors;
   private final IngestService ingest;
   private Server server;
 
-  public GrpcReceiver(InetSocketAddress address, int maxMessageBytes, Optional<Tls> tls, IngestService ingest) {
+  /** @param interceptors applied to every call, the first in the list first */
+  public GrpcReceiver(InetSocketAddress address, int maxMessageBytes, Optional<ServerTls> tls,
+      List<ServerInterceptor> interceptors, IngestService ingest) {
     this.address = address;
     this.maxMessageBytes = maxMessageBytes;
     this.tls = tls;
+    this.interceptors = List.copyOf(interceptors);
     this.ingest = ingest;
   }
 
@@ -48,16 +50,8 @@ public final class GrpcReceiver implements AutoCloseable {
         .directExecutor()
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(OtlpGrpcService.definition(ingest));
-    if (tls.isPresent()) {
-      Tls t = tls.get();
-      SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(t.certFile(), t.keyFile()));
-      if (t.clientCa().isPresent()) {
-        ssl.trustManager(t.clientCa().get()).clientAuth(ClientAuth.REQUIRE);
-      }
-      SslContext ctx = ssl.build();
-      b.sslContext(ctx);
-    }
+        .addService(ServerInterceptors.interceptForward(OtlpGrpcService.definition(ingest), interceptors));
+    tls.ifPresent(t -> b.sslContext(t.context()));
     Server s = b.build();
     try {
       s.start();

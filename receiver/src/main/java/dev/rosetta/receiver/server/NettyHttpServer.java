@@ -1,5 +1,8 @@
 package dev.rosetta.receiver.server;
 
+import dev.rosetta.receiver.auth.HttpAuth;
+import dev.rosetta.receiver.auth.RefusedRequest;
+import dev.rosetta.receiver.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,7 +21,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -33,8 +35,11 @@ import java.util.logging.Logger;
 /**
  * A small Netty HTTP/1.1 server: exact-path routes to {@link HttpHandler}s, a body limit on the
  * wire bytes (a larger body gets the {@code oversized} handler's answer and the connection closes),
- * idle connections closed after two minutes, optional TLS. Start and stop are idempotent; a failed
- * bind releases everything it took.
+ * idle connections closed after two minutes, optional TLS ({@link ServerTls}: certificates re-read
+ * when they change, plaintext clients refused) and optional authentication ({@link HttpAuth}: a
+ * handler right after the codec decides at each request's head; a refused request reaches the
+ * router as a body-less {@link RefusedRequest}, answered in turn). Start and stop are
+ * idempotent; a failed bind releases everything it took.
  */
 public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NettyHttpServer.class.getName());
@@ -46,14 +51,15 @@ public final class NettyHttpServer implements AutoCloseable {
   private final HttpHandler oversized;
   private final int maxContentLength;
   private final int workerThreads;
-  private final Optional<SslContext> ssl;
+  private final Optional<ServerTls> tls;
+  private final Optional<HttpAuth> auth;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel channel;
 
   public NettyHttpServer(String name, InetSocketAddress address, Map<String, HttpHandler> routes,
       HttpHandler notFound, HttpHandler oversized, int maxContentLength, int workerThreads,
-      Optional<SslContext> ssl) {
+      Optional<ServerTls> tls, Optional<HttpAuth> auth) {
     this.name = Objects.requireNonNull(name, "name");
     this.address = Objects.requireNonNull(address, "address");
     this.routes = Map.copyOf(routes);
@@ -61,7 +67,8 @@ public final class NettyHttpServer implements AutoCloseable {
     this.oversized = Objects.requireNonNull(oversized, "oversized");
     this.maxContentLength = maxContentLength;
     this.workerThreads = workerThreads;
-    this.ssl = Objects.requireNonNull(ssl, "ssl");
+    this.tls = Objects.requireNonNull(tls, "tls");
+    this.auth = Objects.requireNonNull(auth, "auth");
   }
 
   /**
@@ -85,10 +92,12 @@ public final class NettyHttpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ssl.ifPresent(s -> ch.pipeline().addLast("tls", s.newHandler(ch.alloc())));
+            tls.ifPresent(t -> t.addTo(ch.pipeline()));
             ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, 120, TimeUnit.SECONDS))
-                .addLast("codec", new HttpServerCodec())
+                .addLast("codec", new HttpServerCodec());
+            auth.ifPresent(a -> ch.pipeline().addLast("auth", a.newHandler()));
+            ch.pipeline()
                 .addLast("keepalive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new LimitedAggregator(maxContentLength))
                 .addLast("route", new Router());
@@ -176,6 +185,10 @@ public final class NettyHttpServer implements AutoCloseable {
   private final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (req instanceof RefusedRequest refused) {
+        refused.answer(ctx);
+        return;
+      }
       if (!req.decoderResult().isSuccess()) {
         HttpResponses.send(ctx, req, 400, "text/plain; charset=utf-8",
             io.netty.buffer.Unpooled.copiedBuffer("malformed HTTP request\n", java.nio.charset.StandardCharsets.UTF_8),
