@@ -181,4 +181,40 @@ class AuthConfigTest {
     assertThat(printed).contains("extensions.bearertokenauth.token").contains("extensions.basicauth.htpasswd.inline")
         .doesNotContain(SECRET);
   }
+
+  @Test
+  void validateReadsTheCredentialFilesAsTheServiceWill(@TempDir Path dir) throws Exception {
+    Path pki = Path.of("src/test/resources/tls").toAbsolutePath();
+    Files.writeString(dir.resolve("token"), "\n  \n");
+    Files.writeString(dir.resolve("htpasswd"), "ok:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\nbad:$2y$05$" + SECRET + "\n");
+    Path file = dir.resolve("rosetta.yaml");
+    Files.writeString(file, """
+        extensions:
+          bearertokenauth: {filename: "%1$s/token"}
+          basicauth: {htpasswd: {file: "%1$s/htpasswd"}}
+        receivers:
+          otlp:
+            protocols:
+              grpc: {tls: {cert_file: "%2$s/server.pem", key_file: "%2$s/client.key"}}
+              http: {tls: {cert_file: "%2$s/server.pem", key_file: "%2$s/server.key", client_ca_file: "%2$s/client.key"}}
+        service: {extensions: [bearertokenauth, basicauth]}
+        """.formatted(dir, pki));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ValidateCommand.run(new String[] {"validate", "--config", file.toString()},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).isEqualTo(ValidateCommand.INVALID);
+    assertThat(printed.lines()).containsExactly(
+        file + ": extensions.bearertokenauth.filename: " + dir.resolve("token")
+            + ": the file holds no token (it is empty or blank)",
+        file + ": extensions.basicauth.htpasswd.file: " + dir.resolve("htpasswd")
+            + ": line 2 (user \"bad\"): malformed bcrypt hash: expected $2y$<cost>$<53 characters>",
+        file + ": receivers.otlp.protocols.grpc.tls: " + pki.resolve("server.pem") + ", " + pki.resolve("client.key")
+            + ": key_file does not hold the private key of the first certificate of cert_file (a renewed"
+            + " certificate without its key, or the files of two different pairs)",
+        file + ": receivers.otlp.protocols.http.tls.client_ca_file: " + pki.resolve("client.key")
+            + ": no certificate: expected a PEM block \"-----BEGIN CERTIFICATE-----\"");
+    assertThat(printed).doesNotContain(SECRET);
+  }
 }

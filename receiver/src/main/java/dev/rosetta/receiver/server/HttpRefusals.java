@@ -1,8 +1,8 @@
-package dev.rosetta.receiver.auth;
+package dev.rosetta.receiver.server;
 
 import com.google.rpc.Status;
+import dev.rosetta.receiver.auth.HttpAuth;
 import dev.rosetta.receiver.otlp.OtlpJson;
-import dev.rosetta.receiver.server.HttpResponses;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
