@@ -40,8 +40,8 @@ final class Md5Crypt {
       }
     }
     fin = ctx.digest();
+    MessageDigest round = md5(); // digest() resets it for the next round
     for (int i = 0; i < 1000; i++) {
-      MessageDigest round = md5();
       if ((i & 1) != 0) {
         round.update(password);
       } else {

@@ -62,8 +62,8 @@ final class ShaCrypt {
     byte[] sSeq = sequence(ds.digest(), s.length);
 
     byte[] c = aDigest;
+    MessageDigest round = md(algorithm); // digest() resets it for the next round
     for (int i = 0; i < rounds; i++) {
-      MessageDigest round = md(algorithm);
       if ((i & 1) != 0) {
         round.update(p);
       } else {
