@@ -189,9 +189,9 @@ class StatusTableTest {
     byte[] zstdBomb = com.github.luben.zstd.Zstd.compress(new byte[64 << 20]);
     assertThat(post("application/x-protobuf", "zstd", zstdBomb).statusCode()).isEqualTo(413);
 
+    ExportMetricsServiceRequest overLimit = valid(1_200_000, false); // built before the deadline starts
     try {
-      MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .export(valid(1_200_000, false));
+      MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).export(overLimit);
       throw new AssertionError("expected RESOURCE_EXHAUSTED");
     } catch (StatusRuntimeException e) {
       assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
