@@ -46,13 +46,18 @@ final class RosettaProcess implements AutoCloseable {
   private final Ports ports;
   private final Process process;
   private final Path log;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
+  /** How the exposition port is reached: {@code http}, or {@code https} when it serves TLS. */
+  private final String metricsScheme;
 
-  private RosettaProcess(String name, Ports ports, Process process, Path log) {
+  private RosettaProcess(String name, Ports ports, Process process, Path log, HttpClient metricsClient,
+      String metricsScheme) {
     this.name = name;
     this.ports = ports;
     this.process = process;
     this.log = log;
+    this.http = metricsClient;
+    this.metricsScheme = metricsScheme;
   }
 
   /**
@@ -69,6 +74,26 @@ final class RosettaProcess implements AutoCloseable {
   /** As {@link #start(Class, String, Path, Ports, String, String)}, with the JVM's options. */
   static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml,
       List<String> jvmOptions) throws IOException {
+    return start(test, name, dir, ports, forwarding, extraYaml, jvmOptions, "",
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), "http");
+  }
+
+  /**
+   * Starts the service with more keys on {@code exporters.prometheus} ({@code tls}, {@code auth}, in
+   * YAML flow style, "" for none); {@code metricsClient} and {@code metricsScheme} reach the
+   * exposition port ({@code https} with a client trusting its certificate). {@code /readyz} needs
+   * no credential.
+   */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml,
+      String expositionKeys, HttpClient metricsClient, String metricsScheme) throws IOException {
+    return start(test, name, dir, ports, forwarding, extraYaml, List.of("-Xmx512m"), expositionKeys, metricsClient,
+        metricsScheme);
+  }
+
+  /** As {@link #start(Class, String, Path, Ports, String, String, String, HttpClient, String)}, with the JVM's options. */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml,
+      List<String> jvmOptions, String expositionKeys, HttpClient metricsClient, String metricsScheme)
+      throws IOException {
     String yaml = """
         receivers:
           otlp:
@@ -76,8 +101,8 @@ final class RosettaProcess implements AutoCloseable {
               grpc: {endpoint: "127.0.0.1:%d"}
               http: {endpoint: "127.0.0.1:%d"}
         exporters:
-          prometheus: {endpoint: "127.0.0.1:%d"}
-        """.formatted(ports.grpc(), ports.http(), ports.metrics())
+          prometheus: {endpoint: "127.0.0.1:%d"%s}
+        """.formatted(ports.grpc(), ports.http(), ports.metrics(), expositionKeys.isEmpty() ? "" : ", " + expositionKeys)
         + (forwarding.isEmpty() ? "" : "  otlp: " + forwarding + "\n")
         + extraYaml;
     Path config = dir.resolve(name + ".yaml");
@@ -93,7 +118,7 @@ final class RosettaProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    RosettaProcess r = new RosettaProcess(name, ports, p, log);
+    RosettaProcess r = new RosettaProcess(name, ports, p, log, metricsClient, metricsScheme);
     r.awaitReady();
     return r;
   }
@@ -147,7 +172,7 @@ final class RosettaProcess implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://" + metricsTarget() + path))
+    return http.send(HttpRequest.newBuilder(URI.create(metricsScheme + "://" + metricsTarget() + path))
         .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }

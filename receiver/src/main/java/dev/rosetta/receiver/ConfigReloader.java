@@ -178,9 +178,10 @@ public final class ConfigReloader implements AutoCloseable {
 
   private static void warnAboutRestartOnlyChanges(RosettaConfig old, RosettaConfig next) {
     if (!old.receivers().equals(next.receivers()) || !old.exporters().equals(next.exporters())
+        || !old.extensions().equals(next.extensions())
         || !old.service().shutdownTimeout().equals(next.service().shutdownTimeout())) {
-      LOG.warning("receivers, exporters or service.shutdown_timeout changed: these apply after a restart;"
-          + " views, relabel rules, limits and the log level apply now");
+      LOG.warning("receivers, exporters, extensions or service.shutdown_timeout changed: these apply after a"
+          + " restart; views, relabel rules, limits and the log level apply now");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.rosetta.receiver;
 
 import dev.rosetta.receiver.admission.Admission;
+import dev.rosetta.receiver.auth.Security;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
@@ -34,11 +35,12 @@ import java.util.logging.Logger;
  * The running service: listeners, memory limiter, ingest lanes, store expiry and forwarder, started
  * and stopped as one.
  *
- * <p>{@link #start()} starts the parts in order (memory limiter, exposition, forwarder, gRPC, HTTP)
- * and, if one fails, stops those already started before rethrowing: nothing is left half-started.
- * {@link #stop()} refuses new data, closes the listeners, lets the ingest lanes finish the requests
- * in hand, drains the forward queue within the configured shutdown timeout and closes the
- * exposition last. Stop is idempotent and safe before start.
+ * <p>{@link #start()} starts the parts in order (the watch on credential files, memory limiter,
+ * exposition, forwarder, gRPC, HTTP) and, if one fails, stops those already started before
+ * rethrowing: nothing is left half-started. {@link #stop()} refuses new data, closes the listeners,
+ * lets the ingest lanes finish the requests in hand, drains the forward queue within the configured
+ * shutdown timeout, closes the exposition and, last, the credential watch and password checks.
+ * Stop is idempotent and safe before start.
  *
  * <p>Every thread the service starts comes from its {@link ServiceHealth} ({@link
  * Components#health()}); the periodic expiry runs guarded, so a failure there makes {@code /healthz}
@@ -67,11 +69,13 @@ public final class RosettaService implements AutoCloseable {
       CollectorRegistry registry,
       ServiceHealth health,
       Admission admission,
-      ExecutorService expositionExecutor) {
+      ExecutorService expositionExecutor,
+      Security security) {
     public Components {
       Objects.requireNonNull(health, "health");
       Objects.requireNonNull(admission, "admission");
       Objects.requireNonNull(expositionExecutor, "expositionExecutor");
+      Objects.requireNonNull(security, "security");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(exposition, "exposition");
@@ -93,6 +97,8 @@ public final class RosettaService implements AutoCloseable {
       return;
     }
     try {
+      c.security().start();
+      stopActions.push(c.security()::close);
       c.admission().limiter().start();
       stopActions.push(c.admission().limiter()::close);
       stopActions.push(() -> shutdown(c.expositionExecutor()));

@@ -1,6 +1,7 @@
 package dev.rosetta.receiver.config;
 
 import dev.rosetta.model.view.BuiltinViews;
+import dev.rosetta.receiver.auth.Htpasswd;
 import java.nio.file.InvalidPathException;
 import dev.rosetta.relabel.NameValidation;
 import dev.rosetta.relabel.RelabelConfigs;
@@ -73,7 +74,13 @@ final class ConfigBinder {
   private ExtensionsConfig extensions = ExtensionsConfig.none();
 
   /** The extension types Rosetta knows, for the "unknown type" message. */
-  static final List<String> EXTENSION_TYPES = List.of();
+  static final List<String> EXTENSION_TYPES = List.of("basicauth", "bearertokenauth");
+
+  /**
+   * Extensions that are declared but whose settings were reported as wrong: references to them
+   * are not reported again as references to an undeclared extension.
+   */
+  private final Set<ComponentId> broken = new HashSet<>();
 
   private Map<ComponentId, ExtensionConfig> extensionsSection(ConfigNode root) {
     Map<ComponentId, ExtensionConfig> declared = new java.util.LinkedHashMap<>();
@@ -85,6 +92,8 @@ final class ConfigBinder {
       ExtensionConfig c = extension(id, node);
       if (c != null) {
         declared.put(id, c);
+      } else {
+        broken.add(id);
       }
       return c;
     }));
@@ -94,12 +103,163 @@ final class ConfigBinder {
   /** One extension by its type; null (after reporting) for an unknown type. */
   private ExtensionConfig extension(ComponentId id, ConfigNode n) {
     switch (id.type()) {
+      case "bearertokenauth" -> {
+        return bearerTokenAuth(id, n);
+      }
+      case "basicauth" -> {
+        return basicAuth(id, n);
+      }
       default -> {
         n.error(unknownType("extension", id, EXTENSION_TYPES));
         return null;
       }
     }
   }
+
+  // ---- authenticators ----------------------------------------------------------------------
+
+  /** {@code bearertokenauth}: token, tokens or filename; scheme; header. Null after reporting. */
+  private BearerTokenAuthConfig bearerTokenAuth(ComponentId id, ConfigNode n) {
+    String header = n.get("header", BearerTokenAuthConfig.DEFAULT_HEADER, AUTH_HEADER);
+    String scheme = n.get("scheme", BearerTokenAuthConfig.DEFAULT_SCHEME, AUTH_SCHEME);
+    Optional<Secret> token = n.optional("token", TOKEN);
+    List<Secret> tokens = n.list("tokens", TOKEN);
+    boolean fileGiven = n.hasValue("filename");
+    Optional<Path> file = n.optional("filename", ValueParsers.file(fileCheck));
+    boolean tokenGiven = n.hasValue("token");
+    boolean tokensGiven = n.hasValue("tokens");
+    if (tokenGiven && tokensGiven) {
+      n.error("tokens", "", "", "token and tokens are both set: give one of them");
+      return null;
+    }
+    if (fileGiven && (tokenGiven || tokensGiven)) {
+      n.error("filename", "", "", "filename and " + (tokenGiven ? "token" : "tokens") + " are both set: give one of"
+          + " them (the Collector would ignore " + (tokenGiven ? "token" : "tokens") + ")");
+      return null;
+    }
+    if (!fileGiven && !tokenGiven && !tokensGiven) {
+      n.error("token", "", "", "no bearer token: set token, tokens or filename");
+      return null;
+    }
+    List<Secret> all = token.map(List::of).orElse(tokens);
+    if (all.isEmpty() && file.isEmpty()) {
+      return null; // the bad values were reported
+    }
+    return new BearerTokenAuthConfig(id, header, scheme, all, file);
+  }
+
+  /** {@code basicauth}: {@code htpasswd: {file, inline}}. Null after reporting. */
+  private BasicAuthConfig basicAuth(ComponentId id, ConfigNode n) {
+    if (n.has("client_auth")) {
+      n.optional("client_auth", raw -> raw); // known, so not also reported as unknown
+      n.error("client_auth", "", "", "client_auth (credentials to send) is not supported: Rosetta authenticates"
+          + " the requests it receives with htpasswd; its OTLP exporter sends credentials with exporters.otlp.headers");
+    }
+    if (!n.has("htpasswd")) {
+      n.error("htpasswd", "", "", "required key \"htpasswd\" is missing: give htpasswd: {file: ...} and/or"
+          + " htpasswd: {inline: ...}");
+      return null;
+    }
+    HtpasswdSources sources = n.section("htpasswd", this::htpasswd);
+    if (sources.file().isEmpty() && sources.inline().isEmpty()) {
+      return null; // reported
+    }
+    return new BasicAuthConfig(id, sources.file(), sources.inline());
+  }
+
+  private record HtpasswdSources(Optional<Path> file, Optional<Secret> inline) {}
+
+  private HtpasswdSources htpasswd(ConfigNode h) {
+    Optional<Path> file = h.optional("file", ValueParsers.file(fileCheck));
+    Optional<Secret> inline = h.optional("inline", HTPASSWD_TEXT);
+    if (!h.hasValue("file") && !h.hasValue("inline")) {
+      h.error("file", "", "", "htpasswd needs file (an htpasswd file) and/or inline (htpasswd lines)");
+      return new HtpasswdSources(Optional.empty(), Optional.empty());
+    }
+    if (inline.isPresent()) {
+      try {
+        Htpasswd.parse(inline.get().reveal(), h.hasValue("file"));
+      } catch (Htpasswd.InvalidException e) {
+        for (String problem : e.problems()) {
+          h.error("inline", "", "", "htpasswd content: " + problem);
+        }
+        return new HtpasswdSources(Optional.empty(), Optional.empty());
+      }
+    }
+    return new HtpasswdSources(file, inline);
+  }
+
+  /**
+   * {@code auth: {authenticator: <id>}} under a server ({@code receivers.otlp.protocols.grpc},
+   * {@code .http}, {@code exporters.prometheus}), as the Collector writes it.
+   */
+  private Optional<AuthenticatorConfig> auth(ConfigNode n) {
+    return n.optionalSection("auth", a -> {
+      if (!a.hasValue("authenticator")) {
+        a.error("authenticator", "", "", "required key \"authenticator\" is missing: the id of a bearertokenauth or"
+            + " basicauth extension, e.g. authenticator: bearertokenauth");
+        a.optional("authenticator", raw -> raw);
+        return Optional.<AuthenticatorConfig>empty();
+      }
+      return extensionRef(a, "authenticator", AuthenticatorConfig.class,
+          "an authenticator (bearertokenauth or basicauth)");
+    }).flatMap(x -> x);
+  }
+
+  /** The header carrying a token: an HTTP token, not a binary gRPC key ({@code -bin}). */
+  private static final ValueParser<String> AUTH_HEADER = raw -> {
+    String name = ValueParsers.nonEmptyString().parse(raw);
+    if (!HEADER_NAME.matcher(name).matches()) {
+      throw InvalidValueException.of("invalid header name " + Values.quote(name)
+          + ": expected letters, digits, '-', '_' or '.'");
+    }
+    if (name.toLowerCase(Locale.ROOT).endsWith("-bin")) {
+      throw InvalidValueException.of("invalid header name " + Values.quote(name)
+          + ": names ending in -bin carry binary gRPC metadata, not a token");
+    }
+    return name;
+  };
+
+  /** An authentication scheme ({@code Bearer}), or empty. */
+  private static final ValueParser<String> AUTH_SCHEME = raw -> {
+    if (!(raw instanceof String s)) {
+      throw Values.wrongType("a string (an authentication scheme such as Bearer, or \"\")", raw);
+    }
+    if (!s.isEmpty() && !HEADER_NAME.matcher(s).matches()) {
+      throw InvalidValueException.of("invalid scheme " + Values.quote(s)
+          + ": expected one word of letters, digits, '-', '_' or '.' (such as Bearer), or \"\" for none");
+    }
+    return s;
+  };
+
+  /** A bearer token: a non-empty string of printable characters. Never shown in a message. */
+  private static final ValueParser<Secret> TOKEN = raw -> {
+    if (!(raw instanceof String s)) {
+      throw InvalidValueException.secret("expected a string, found " + Values.kind(raw)
+          + " (quote the token; the value is not shown)");
+    }
+    if (s.isEmpty()) {
+      throw InvalidValueException.secret("the token is empty (is the environment variable it comes from set?)");
+    }
+    if (!s.equals(s.strip())) {
+      throw InvalidValueException.secret("the token starts or ends with blanks (the value is not shown)");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        throw InvalidValueException.secret("the token holds a control character (the value is not shown)");
+      }
+    }
+    return Secret.of(s);
+  };
+
+  /** Inline htpasswd lines. Never shown in a message. */
+  private static final ValueParser<Secret> HTPASSWD_TEXT = raw -> {
+    if (!(raw instanceof String s)) {
+      throw InvalidValueException.secret("expected htpasswd lines as a string, found " + Values.kind(raw)
+          + " (the value is not shown)");
+    }
+    return Secret.of(s);
+  };
 
   /** The processor types Rosetta knows, for the "unknown type" message. */
   static final List<String> PROCESSOR_TYPES = List.of(MemoryLimiterConfig.TYPE);
@@ -195,6 +355,9 @@ final class ConfigBinder {
       return Optional.empty();
     }
     ComponentId id = ref.get();
+    if (broken.contains(id)) {
+      return Optional.empty(); // its own errors were reported
+    }
     if (!extensions.declared().containsKey(id)) {
       n.error(key, "extension \"" + id + "\" is not declared under \"extensions\"");
       return Optional.empty();
@@ -277,6 +440,7 @@ final class ConfigBinder {
             1,
             GrpcReceiverConfig.MAX_RECV_MSG_SIZE_MIB_LIMIT),
         n.optionalSection("tls", this::tlsServer),
+        auth(n),
         n.integer("max_concurrent_streams", GrpcReceiverConfig.DEFAULT_MAX_CONCURRENT_STREAMS, 1,
             Integer.MAX_VALUE),
         n.integer("max_connections", GrpcReceiverConfig.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
@@ -318,6 +482,7 @@ final class ConfigBinder {
             1,
             HttpReceiverConfig.MAX_REQUEST_BODY_SIZE_LIMIT),
         n.optionalSection("tls", this::tlsServer),
+        auth(n),
         httpServer(n));
   }
 
@@ -344,6 +509,8 @@ final class ConfigBinder {
         n.positiveDuration("metric_expiration", PrometheusExporterConfig.DEFAULT_METRIC_EXPIRATION),
         n.bool("add_metric_suffixes", true),
         n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
+        n.optionalSection("tls", this::tlsServer),
+        auth(n),
         httpServer(n));
   }
 
@@ -453,7 +620,9 @@ final class ConfigBinder {
     List<ComponentId> inForce = new java.util.ArrayList<>();
     for (int i = 0; i < enabled.size(); i++) {
       ComponentId id = enabled.get(i);
-      if (!declared.containsKey(id)) {
+      if (broken.contains(id)) {
+        continue; // its own errors were reported
+      } else if (!declared.containsKey(id)) {
         n.error("extensions", "[" + i + "]", id.toString(),
             "extension \"" + id + "\" is not declared under \"extensions\"");
       } else if (inForce.contains(id)) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The OTLP/gRPC listener ({@code receivers.otlp.protocols.grpc}): keys {@code endpoint}, {@code
- * max_recv_msg_size_mib} (largest accepted message in MiB), {@code tls}, {@code
+ * max_recv_msg_size_mib} (largest accepted message in MiB), {@code tls}, {@code auth} ({@code
+ * authenticator: <extension id>}: every call must carry a valid credential), {@code
  * max_concurrent_streams} (calls at once on one connection), {@code keepalive} ({@link
  * GrpcKeepaliveConfig}) and Rosetta's {@code max_connections} (connections served at once; beyond
  * it new connections wait in the listen backlog).
@@ -14,6 +15,7 @@ public record GrpcReceiverConfig(
     Endpoint endpoint,
     int maxRecvMsgSizeMib,
     Optional<TlsServerConfig> tls,
+    Optional<AuthenticatorConfig> auth,
     int maxConcurrentStreams,
     int maxConnections,
     GrpcKeepaliveConfig keepalive) {
@@ -28,6 +30,7 @@ public record GrpcReceiverConfig(
   public GrpcReceiverConfig {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(keepalive, "keepalive");
     if (maxRecvMsgSizeMib < 1 || maxRecvMsgSizeMib > MAX_RECV_MSG_SIZE_MIB_LIMIT) {
       throw new IllegalArgumentException("maxRecvMsgSizeMib out of range: " + maxRecvMsgSizeMib);
@@ -38,15 +41,16 @@ public record GrpcReceiverConfig(
   }
 
   /** With the default stream, connection and keepalive settings. */
-  public GrpcReceiverConfig(Endpoint endpoint, int maxRecvMsgSizeMib, Optional<TlsServerConfig> tls) {
-    this(endpoint, maxRecvMsgSizeMib, tls, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_CONNECTIONS,
+  public GrpcReceiverConfig(Endpoint endpoint, int maxRecvMsgSizeMib, Optional<TlsServerConfig> tls,
+      Optional<AuthenticatorConfig> auth) {
+    this(endpoint, maxRecvMsgSizeMib, tls, auth, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_CONNECTIONS,
         GrpcKeepaliveConfig.defaults());
   }
 
-  /** Loopback, 20 MiB, no TLS. */
+  /** Loopback, 20 MiB, no TLS, no authentication. */
   public static GrpcReceiverConfig defaults() {
     return new GrpcReceiverConfig(
-        DEFAULT_ENDPOINT, DEFAULT_MAX_RECV_MSG_SIZE_MIB, Optional.empty());
+        DEFAULT_ENDPOINT, DEFAULT_MAX_RECV_MSG_SIZE_MIB, Optional.empty(), Optional.empty());
   }
 
   /** The message size limit in bytes. */

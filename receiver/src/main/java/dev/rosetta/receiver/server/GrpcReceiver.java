@@ -4,19 +4,15 @@ import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.config.GrpcKeepaliveConfig;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.tls.ServerTls;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.io.File;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -42,8 +38,12 @@ import java.util.logging.Logger;
  * {@code max_connections} (beyond it new connections wait in the listen backlog), keepalive
  * enforcement and connection age from {@link GrpcKeepaliveConfig}, and at most {@value
  * #MAX_RST_FRAMES} stream resets per {@value #RST_WINDOW_SECONDS} s per connection (HTTP/2 rapid
- * reset). Buffers come from the heap. Interceptors given to the constructor (authentication) run
- * before admission.
+ * reset). Buffers come from the heap.
+ *
+ * <p>Optional TLS ({@link ServerTls}: certificates re-read when they change). Interceptors given to
+ * the constructor (authentication: a call is decided from its metadata, before its message is read)
+ * run before admission, the first in the list first: a call they refuse reserves no memory and
+ * takes no place in a lane.
  */
 public final class GrpcReceiver implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GrpcReceiver.class.getName());
@@ -51,9 +51,6 @@ public final class GrpcReceiver implements AutoCloseable {
   static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
   static final int MAX_RST_FRAMES = 200;
   static final int RST_WINDOW_SECONDS = 30;
-
-  /** TLS material for the listener; {@code clientCa} present means clients must present a certificate. */
-  public record Tls(File certFile, File keyFile, Optional<File> clientCa) {}
 
   /** Connection and stream limits. */
   public record Limits(int maxMessageBytes, int maxConcurrentStreams, int maxConnections,
@@ -65,7 +62,7 @@ public final class GrpcReceiver implements AutoCloseable {
 
   private final InetSocketAddress address;
   private final Limits limits;
-  private final Optional<Tls> tls;
+  private final Optional<ServerTls> tls;
   private final IngestService ingest;
   private final Admission admission;
   private final int workerThreads;
@@ -76,7 +73,8 @@ public final class GrpcReceiver implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
 
-  public GrpcReceiver(InetSocketAddress address, Limits limits, Optional<Tls> tls, IngestService ingest,
+  /** @param interceptors applied to every call before admission, the first in the list first */
+  public GrpcReceiver(InetSocketAddress address, Limits limits, Optional<ServerTls> tls, IngestService ingest,
       Admission admission, int workerThreads, ServiceHealth health, ServerMetrics metrics,
       List<ServerInterceptor> interceptors) {
     this.address = Objects.requireNonNull(address, "address");
@@ -117,7 +115,7 @@ public final class GrpcReceiver implements AutoCloseable {
         .permitKeepAliveTime(k.minTime().toNanos(), TimeUnit.NANOSECONDS)
         .permitKeepAliveWithoutCalls(k.permitWithoutStream())
         .maxRstFramesPerWindow(MAX_RST_FRAMES, RST_WINDOW_SECONDS)
-        .addService(ServerInterceptors.intercept(
+        .addService(ServerInterceptors.interceptForward(
             OtlpGrpcService.definition(ingest, admission, limits.maxMessageBytes()), interceptors));
     if (!k.maxConnectionIdle().isZero()) {
       b.maxConnectionIdle(k.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
@@ -128,15 +126,7 @@ public final class GrpcReceiver implements AutoCloseable {
     if (!k.maxConnectionAgeGrace().isZero()) {
       b.maxConnectionAgeGrace(k.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS);
     }
-    if (tls.isPresent()) {
-      Tls t = tls.get();
-      SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(t.certFile(), t.keyFile()));
-      if (t.clientCa().isPresent()) {
-        ssl.trustManager(t.clientCa().get()).clientAuth(ClientAuth.REQUIRE);
-      }
-      SslContext ctx = ssl.build();
-      b.sslContext(ctx);
-    }
+    tls.ifPresent(t -> b.sslContext(t.context()));
     Server s = b.build();
     try {
       s.start();

@@ -53,6 +53,9 @@ import java.util.logging.Logger;
  *       after the answer instead (output shut first, then a short linger).
  *   <li>A malformed request is answered 400 (414 for an over-long request line, 431 for an
  *       over-large header) and the connection closed.
+ *   <li>A handler after this one that needs time to decide about a request (authentication) pauses
+ *       the connection's {@link ReadGate}: nothing more of the request is read (nor handed on)
+ *       until it resumes the gate; the read deadlines keep running.
  * </ul>
  *
  * Runs on the connection's event loop only (writes from other threads arrive there through Netty).
@@ -129,10 +132,28 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
   }
 
   private ChannelHandlerContext ctx;
+  private ReadGate gate;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.gate = new ReadGate(this::gateOpened);
+    ctx.channel().attr(ReadGate.KEY).set(gate);
+  }
+
+  /** The last pause of the read gate ended: go on reading if input is wanted. */
+  private void gateOpened() {
+    if (state != State.HANDLING && ctx.channel().isActive()) {
+      requestRead();
+    }
+  }
+
+  /**
+   * Whether what is read now is handed on to the handlers after this one (a request being received
+   * or awaited), rather than dropped here (closing, or the rest of a body after an early answer).
+   */
+  private boolean handsOn() {
+    return state == State.AWAIT || state == State.HEAD || state == State.BODY;
   }
 
   @Override
@@ -170,16 +191,19 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
     if (replaying) {
       return; // the replay below asks once it is done
     }
+    if (!gate.isOpen() && handsOn()) {
+      return; // a handler after this one is deciding; it resumes the gate, which asks again
+    }
     if (!held.isEmpty()) {
       replaying = true;
       try {
-        while (!held.isEmpty() && state != State.HANDLING) {
+        while (!held.isEmpty() && state != State.HANDLING && (gate.isOpen() || !handsOn())) {
           dispatch(held.poll());
         }
       } finally {
         replaying = false;
       }
-      if (!held.isEmpty() || state == State.HANDLING) {
+      if (!held.isEmpty() || state == State.HANDLING || (!gate.isOpen() && handsOn())) {
         return;
       }
     }
@@ -452,7 +476,8 @@ final class HttpExchangeHandler extends ChannelDuplexHandler {
       return;
     }
     io.netty.channel.ChannelFuture ended;
-    if (ctx.pipeline().get("ssl") instanceof io.netty.handler.ssl.SslHandler ssl) {
+    io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    if (ssl != null) {
       ended = ssl.closeOutbound(); // close_notify after the answer
     } else if (ctx.channel() instanceof SocketChannel sc) {
       ended = sc.shutdownOutput(); // FIN after the answer

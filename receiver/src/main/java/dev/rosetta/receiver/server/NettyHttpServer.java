@@ -3,6 +3,7 @@ package dev.rosetta.receiver.server;
 import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.config.HttpServerSettings;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
+import dev.rosetta.receiver.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -19,7 +20,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.io.IOException;
 import java.net.BindException;
@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * A Netty HTTP/1.1 server: exact-path {@link Route}s, optional TLS, and the connection rules of
+ * A Netty HTTP/1.1 server: exact-path {@link Route}s, optional TLS ({@link ServerTls}: certificates
+ * re-read when they change, plaintext clients refused), and the connection rules of
  * {@link HttpServerSettings} (a cap on connections, header and body read deadlines, idle timeout
  * between exchanges only, write timeout, pipelined requests answered in order one at a time).
  *
@@ -44,12 +45,13 @@ import java.util.logging.Logger;
  * their route says ({@link Route}). Buffers come from the heap (no pooled or direct memory), so the
  * heap limit and the memory limiter bound what bodies hold.
  *
- * <p>Per connection the pipeline is: {@code ssl} (when TLS), {@code write-timeout}, {@code
- * request-start}, {@code http}, {@code flow-control}, {@code exchange}, then the handlers given to
- * {@link Builder#beforeAdmission} (e.g. authentication: they see each request head and body chunk
- * before admission and may answer a request themselves, which drops the rest of it), then {@code
- * router} (admission, routing, dispatch). Start and stop are idempotent; a failed bind releases
- * everything it took.
+ * <p>Per connection the pipeline is: {@code tls-guard}, {@code tls}, {@code tls-events} (when
+ * TLS), {@code write-timeout}, {@code request-start}, {@code http}, {@code flow-control}, {@code
+ * exchange}, then the handlers given to {@link Builder#beforeAdmission} (authentication: they see
+ * each request head and body chunk before admission and may answer a request themselves, which
+ * drops the rest of it; one that needs time for a request pauses the connection's {@link ReadGate}),
+ * then {@code router} (admission, routing, dispatch). Start and stop are idempotent; a failed bind
+ * releases everything it took.
  */
 public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NettyHttpServer.class.getName());
@@ -65,7 +67,7 @@ public final class NettyHttpServer implements AutoCloseable {
   private final Route notFound;
   private final long maxBodyBytes;
   private final int workerThreads;
-  private final Optional<SslContext> ssl;
+  private final Optional<ServerTls> tls;
   private final HttpServerSettings settings;
   private final ServiceHealth health;
   private final ServerMetrics metrics;
@@ -82,7 +84,7 @@ public final class NettyHttpServer implements AutoCloseable {
     this.notFound = b.notFound;
     this.maxBodyBytes = b.maxBodyBytes;
     this.workerThreads = b.workerThreads;
-    this.ssl = b.ssl;
+    this.tls = b.tls;
     this.settings = b.settings;
     this.health = b.health;
     this.metrics = b.metrics;
@@ -105,7 +107,7 @@ public final class NettyHttpServer implements AutoCloseable {
     private Route notFound = Route.inline((ctx, req) -> HttpResponses.text(ctx, req, 404, "not found\n"));
     private long maxBodyBytes = 64 * 1024;
     private int workerThreads = 1;
-    private Optional<SslContext> ssl = Optional.empty();
+    private Optional<ServerTls> tls = Optional.empty();
     private HttpServerSettings settings = HttpServerSettings.defaults();
     private ServiceHealth health = new ServiceHealth();
     private ServerMetrics metrics;
@@ -143,8 +145,8 @@ public final class NettyHttpServer implements AutoCloseable {
       return this;
     }
 
-    public Builder ssl(Optional<SslContext> ssl) {
-      this.ssl = Objects.requireNonNull(ssl, "ssl");
+    public Builder tls(Optional<ServerTls> tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
@@ -172,7 +174,9 @@ public final class NettyHttpServer implements AutoCloseable {
      * A handler placed after the connection handling and before admission, one new instance per
      * connection (authentication goes here). It sees each request head and body chunk first; to
      * refuse a request it writes a complete response and drops the request's messages (the
-     * connection handling drops the rest of the body).
+     * connection handling drops the rest of the body). A handler that decides off the event loop
+     * pauses the connection's {@link ReadGate} meanwhile, so that nothing more is read, and holds
+     * what it was handed until it resumes the gate.
      */
     public Builder beforeAdmission(String handlerName, Supplier<ChannelHandler> handler) {
       beforeAdmission.add(Map.entry(Objects.requireNonNull(handlerName, "handlerName"),
@@ -230,7 +234,7 @@ public final class NettyHttpServer implements AutoCloseable {
   }
 
   private void configure(ChannelPipeline p, SocketChannel ch) {
-    ssl.ifPresent(ctx -> p.addLast("ssl", ctx.newHandler(ch.alloc())));
+    tls.ifPresent(t -> t.addTo(p));
     p.addLast("write-timeout", new WriteTimeoutHandler(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     HttpExchangeHandler exchange = new HttpExchangeHandler(name, settings, metrics, Math.max(maxBodyBytes, 1 << 20));
     p.addLast("request-start", new HttpExchangeHandler.RequestStart(exchange));
