@@ -95,24 +95,29 @@ public final class NativeHttpHandler implements IngestRoute {
 
   @Override
   public void handle(ChannelHandlerContext ctx, FullHttpRequest req, RequestBudget budget) {
+    Runnable answer = ingestBody(ctx, req, budget);
+    // the request's memory is given back before its answer goes out: a sender that sends its next
+    // request on the answer finds the budget free
+    budget.release();
+    answer.run();
+  }
+
+  /** Decodes and ingests the body; returns how to answer. */
+  private Runnable ingestBody(ChannelHandlerContext ctx, FullHttpRequest req, RequestBudget budget) {
     byte[] body;
     try {
       body = BodyDecoder.decode(req.content(), req.headers().get(HttpHeaderNames.CONTENT_ENCODING), maxBodyBytes,
           budget::growDecoded);
     } catch (BodyDecoder.TooLargeException e) {
-      fail(ctx, req, IngestStatus.TOO_LARGE, e.getMessage(), Map.of());
-      return;
+      return () -> fail(ctx, req, IngestStatus.TOO_LARGE, e.getMessage(), Map.of());
     } catch (BodyDecoder.UnsupportedEncodingException e) {
-      fail(ctx, req, IngestStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage(), Map.of());
-      return;
+      return () -> fail(ctx, req, IngestStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage(), Map.of());
     } catch (BodyDecoder.CorruptBodyException e) {
-      fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());
-      return;
+      return () -> fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());
     } catch (RequestBudget.OverBudgetException e) {
       Admission.Refusal r = e.refusal();
-      fail(ctx, req, r.status(), r.message(), r.retryAfter().isZero() ? Map.of()
+      return () -> fail(ctx, req, r.status(), r.message(), r.retryAfter().isZero() ? Map.of()
           : Map.of("Retry-After", Long.toString(Math.max(1, r.retryAfter().toSeconds()))));
-      return;
     }
     Map<String, String> resource = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : new QueryStringDecoder(req.uri()).parameters().entrySet()) {
@@ -124,16 +129,14 @@ public final class NativeHttpHandler implements IngestRoute {
       decoded = decoder.decode(new String(body, StandardCharsets.UTF_8), resource,
           System.currentTimeMillis() * 1_000_000L);
     } catch (MalformedBodyException e) {
-      fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());
-      return;
+      return () -> fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());
     }
     IngestService.Outcome outcome = ingest.ingest(decoded.batch(), decoded.skipped(), decoded.note(), null, transport);
     if (outcome.status() == IngestStatus.OVERLOADED) {
-      respond(ctx, req, outcome.status().httpStatus, status(outcome.status(), outcome.message()),
+      return () -> respond(ctx, req, outcome.status().httpStatus, status(outcome.status(), outcome.message()),
           Map.of("Retry-After", Long.toString(Math.max(1, outcome.retryAfter().toSeconds()))));
-      return;
     }
-    respond(ctx, req, 200, outcome.response(), Map.of());
+    return () -> respond(ctx, req, 200, outcome.response(), Map.of());
   }
 
   @Override

@@ -54,7 +54,9 @@ public interface IngestRoute {
 
   /**
    * Decodes and ingests a complete request and writes one response. Runs on an ingest thread; the
-   * request and the budget are released by the caller afterwards.
+   * request and the budget are released by the caller afterwards (releasing the budget is
+   * idempotent: a handler gives it back before it writes its response, so that a sender that sends
+   * its next request on the answer finds the budget free).
    */
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestBudget budget);
 }

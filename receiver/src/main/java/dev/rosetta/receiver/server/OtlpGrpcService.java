@@ -133,8 +133,8 @@ public final class OtlpGrpcService {
           budget.growDecoded(bytes.length);
         } catch (RequestBudget.OverBudgetException e) {
           closed = true;
-          close(ingest, call, e.refusal());
           finish();
+          close(ingest, call, e.refusal());
         }
       }
 
@@ -157,8 +157,8 @@ public final class OtlpGrpcService {
         onSmallLane = false;
         small.exit();
         if (!lane.trySubmit(this::process)) {
-          close(ingest, call, admission.queueFull(TRANSPORT));
           finish();
+          close(ingest, call, admission.queueFull(TRANSPORT));
         }
       }
 
@@ -169,12 +169,16 @@ public final class OtlpGrpcService {
             request = ExportMetricsServiceRequest.parseFrom(message);
           } catch (InvalidProtocolBufferException e) {
             ingest.refusedRequest(TRANSPORT, IngestStatus.MALFORMED);
+            finish();
             call.close(Status.INVALID_ARGUMENT.withDescription("invalid OTLP protobuf: " + e.getMessage()),
                 new Metadata());
             return;
           }
           message = null;
           IngestService.Outcome outcome = ingest.ingest(request, TRANSPORT);
+          // the call's memory and lane place are given back before its answer goes out: a sender
+          // that sends its next call on the answer finds them free
+          finish();
           if (outcome.status() == IngestStatus.OVERLOADED) {
             closeWithRetry(call, outcome.status(), outcome.message(), outcome.retryAfter());
             return;
@@ -198,8 +202,8 @@ public final class OtlpGrpcService {
       private void fail(Status status) {
         closed = true;
         ingest.refusedRequest(TRANSPORT, IngestStatus.MALFORMED);
-        call.close(status, new Metadata());
         finish();
+        call.close(status, new Metadata());
       }
 
       @Override

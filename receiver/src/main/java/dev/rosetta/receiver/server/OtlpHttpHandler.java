@@ -77,6 +77,15 @@ public final class OtlpHttpHandler implements IngestRoute {
 
   @Override
   public void handle(ChannelHandlerContext ctx, FullHttpRequest req, RequestBudget budget) {
+    Runnable answer = ingestBody(ctx, req, budget);
+    // the request's memory is given back before its answer goes out: a sender that sends its next
+    // request on the answer finds the budget free
+    budget.release();
+    answer.run();
+  }
+
+  /** Decodes and ingests the body; returns how to answer. */
+  private Runnable ingestBody(ChannelHandlerContext ctx, FullHttpRequest req, RequestBudget budget) {
     boolean json = isJson(req);
     String transport = transport(req);
     String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
@@ -84,18 +93,14 @@ public final class OtlpHttpHandler implements IngestRoute {
     try {
       body = BodyDecoder.decode(req.content(), encoding, maxBodyBytes, budget::growDecoded);
     } catch (BodyDecoder.TooLargeException e) {
-      refuse(ctx, req, transport, IngestStatus.TOO_LARGE, e.getMessage(), Map.of());
-      return;
+      return () -> refuse(ctx, req, transport, IngestStatus.TOO_LARGE, e.getMessage(), Map.of());
     } catch (BodyDecoder.UnsupportedEncodingException e) {
-      refuse(ctx, req, transport, IngestStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage(), Map.of());
-      return;
+      return () -> refuse(ctx, req, transport, IngestStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage(), Map.of());
     } catch (BodyDecoder.CorruptBodyException e) {
-      refuse(ctx, req, transport, IngestStatus.MALFORMED, e.getMessage(), Map.of());
-      return;
+      return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, e.getMessage(), Map.of());
     } catch (RequestBudget.OverBudgetException e) {
       Admission.Refusal r = e.refusal();
-      refuse(ctx, req, transport, r.status(), r.message(), retryAfter(r));
-      return;
+      return () -> refuse(ctx, req, transport, r.status(), r.message(), retryAfter(r));
     }
     ExportMetricsServiceRequest request;
     try {
@@ -103,21 +108,19 @@ public final class OtlpHttpHandler implements IngestRoute {
           ? OtlpJson.parseRequest(new String(body, StandardCharsets.UTF_8))
           : ExportMetricsServiceRequest.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      refuse(ctx, req, transport, IngestStatus.MALFORMED, "invalid OTLP protobuf: " + e.getMessage(), Map.of());
-      return;
+      return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, "invalid OTLP protobuf: " + e.getMessage(),
+          Map.of());
     } catch (OtlpJson.MalformedJsonException e) {
-      refuse(ctx, req, transport, IngestStatus.MALFORMED, e.getMessage(), Map.of());
-      return;
+      return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, e.getMessage(), Map.of());
     }
     body = null; // the parsed request holds what it needs
     IngestService.Outcome outcome = ingest.ingest(request, transport);
     if (outcome.status() == IngestStatus.OVERLOADED) {
       long secs = Math.max(1, outcome.retryAfter().toSeconds());
-      respond(ctx, req, json, outcome.status().httpStatus,
+      return () -> respond(ctx, req, json, outcome.status().httpStatus,
           status(outcome.status(), outcome.message()), Map.of("Retry-After", Long.toString(secs)));
-      return;
     }
-    respond(ctx, req, json, 200, outcome.response(), Map.of());
+    return () -> respond(ctx, req, json, 200, outcome.response(), Map.of());
   }
 
   /** The {@code Retry-After} header of a refusal (none for a refusal that is not retryable). */
