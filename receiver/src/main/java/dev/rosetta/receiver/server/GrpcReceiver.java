@@ -42,8 +42,8 @@ import java.util.logging.Logger;
  *
  * <p>Optional TLS ({@link ServerTls}: certificates re-read when they change). Interceptors given to
  * the constructor (authentication: a call is decided from its metadata, before its message is read)
- * run before admission, the first in the list first: a call they refuse reserves no memory and
- * takes no place in a lane.
+ * run before admission, the first in the list first: a call they refuse reserves no memory and is
+ * not counted in a lane.
  */
 public final class GrpcReceiver implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GrpcReceiver.class.getName());
