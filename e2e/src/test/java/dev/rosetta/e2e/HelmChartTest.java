@@ -167,7 +167,8 @@ class HelmChartTest {
     assertThat(list(named(list(pod, "volumes"), "config"), "configMap", "items"))
         .containsExactly(Map.of("key", "config.yaml", "path", "config.yaml"));
     assertThat(at(named(list(container, "env"), "JAVA_TOOL_OPTIONS"), "value"))
-        .isEqualTo("-XX:MaxRAMPercentage=75");
+        .as("an exhausted heap ends the process, and the pod is restarted")
+        .isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
     assertThat(container.get("command")).as("the image's entrypoint runs the service").isNull();
     assertThat(container.get("args")).isNull();
     assertThat(str(container, "image")).isEqualTo("rosetta:0.1.0");

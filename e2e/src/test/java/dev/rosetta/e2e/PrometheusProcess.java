@@ -50,17 +50,26 @@ final class PrometheusProcess implements AutoCloseable {
 
   /** Starts Prometheus scraping each {@code job → host:port} target and waits until it is ready. */
   static PrometheusProcess start(Class<?> test, Path dir, Map<String, String> targets) throws IOException {
+    StringBuilder jobs = new StringBuilder();
+    targets.forEach((job, target) -> jobs.append("  - job_name: ").append(job).append('\n')
+        .append("    honor_labels: true\n")
+        .append("    static_configs: [{targets: [\"").append(target).append("\"]}]\n"));
+    return startWithScrapeConfigs(test, dir, jobs.toString());
+  }
+
+  /**
+   * Starts Prometheus with the given {@code scrape_configs} entries (YAML list items indented by
+   * two spaces, each with its own TLS or authorization settings) and waits until it is ready.
+   */
+  static PrometheusProcess startWithScrapeConfigs(Class<?> test, Path dir, String jobs) throws IOException {
     Path binary = Peers.prometheus();
-    StringBuilder yaml = new StringBuilder("""
+    String yaml = """
         global:
           scrape_interval: 1s
           scrape_timeout: 1s
           evaluation_interval: 1s
         scrape_configs:
-        """);
-    targets.forEach((job, target) -> yaml.append("  - job_name: ").append(job).append('\n')
-        .append("    honor_labels: true\n")
-        .append("    static_configs: [{targets: [\"").append(target).append("\"]}]\n"));
+        """ + jobs;
     Files.createDirectories(dir);
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, yaml);
@@ -157,6 +166,20 @@ final class PrometheusProcess implements AutoCloseable {
       }
       return up;
     }, up -> up == expected);
+  }
+
+  /** The health of a scrape target and the error of its last scrape ("" when it succeeded). */
+  record Target(String health, String lastError) {}
+
+  /** The active targets by job ({@code /api/v1/targets}); one target per job. */
+  Map<String, Target> targets() throws IOException, InterruptedException {
+    Map<String, Target> out = new TreeMap<>();
+    for (JsonElement t : api("/api/v1/targets").getAsJsonObject().getAsJsonArray("activeTargets")) {
+      JsonObject target = t.getAsJsonObject();
+      out.put(target.getAsJsonObject("labels").get("job").getAsString(),
+          new Target(target.get("health").getAsString(), target.get("lastError").getAsString()));
+    }
+    return out;
   }
 
   private static Map<String, String> labels(JsonObject o) {

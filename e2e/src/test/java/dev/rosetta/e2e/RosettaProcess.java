@@ -46,13 +46,18 @@ final class RosettaProcess implements AutoCloseable {
   private final Ports ports;
   private final Process process;
   private final Path log;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
+  /** How the exposition port is reached: {@code http}, or {@code https} when it serves TLS. */
+  private final String metricsScheme;
 
-  private RosettaProcess(String name, Ports ports, Process process, Path log) {
+  private RosettaProcess(String name, Ports ports, Process process, Path log, HttpClient metricsClient,
+      String metricsScheme) {
     this.name = name;
     this.ports = ports;
     this.process = process;
     this.log = log;
+    this.http = metricsClient;
+    this.metricsScheme = metricsScheme;
   }
 
   /**
@@ -72,6 +77,36 @@ final class RosettaProcess implements AutoCloseable {
    */
   static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding,
       String extraReceivers, String extraYaml) throws IOException {
+    return start(test, name, dir, ports, forwarding, extraReceivers, extraYaml, List.of("-Xmx512m"), "",
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), "http");
+  }
+
+  /** As {@link #start(Class, String, Path, Ports, String, String)}, with the JVM's options. */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml,
+      List<String> jvmOptions) throws IOException {
+    return start(test, name, dir, ports, forwarding, "", extraYaml, jvmOptions, "",
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), "http");
+  }
+
+  /**
+   * Starts the service with more keys on {@code exporters.prometheus} ({@code tls}, {@code auth}, in
+   * YAML flow style, "" for none); {@code metricsClient} and {@code metricsScheme} reach the
+   * exposition port ({@code https} with a client trusting its certificate). {@code /readyz} needs
+   * no credential.
+   */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding, String extraYaml,
+      String expositionKeys, HttpClient metricsClient, String metricsScheme) throws IOException {
+    return start(test, name, dir, ports, forwarding, "", extraYaml, List.of("-Xmx512m"), expositionKeys,
+        metricsClient, metricsScheme);
+  }
+
+  /**
+   * The general form: more receivers beside OTLP, further top-level sections, the JVM's options and
+   * more keys on {@code exporters.prometheus}.
+   */
+  static RosettaProcess start(Class<?> test, String name, Path dir, Ports ports, String forwarding,
+      String extraReceivers, String extraYaml, List<String> jvmOptions, String expositionKeys,
+      HttpClient metricsClient, String metricsScheme) throws IOException {
     String yaml = """
         receivers:
           otlp:
@@ -82,8 +117,8 @@ final class RosettaProcess implements AutoCloseable {
         + extraReceivers.indent(2)
         + """
         exporters:
-          prometheus: {endpoint: "127.0.0.1:%d"}
-        """.formatted(ports.metrics())
+          prometheus: {endpoint: "127.0.0.1:%d"%s}
+        """.formatted(ports.metrics(), expositionKeys.isEmpty() ? "" : ", " + expositionKeys)
         + (forwarding.isEmpty() ? "" : "  otlp: " + forwarding + "\n")
         + extraYaml;
     Path config = dir.resolve(name + ".yaml");
@@ -91,12 +126,15 @@ final class RosettaProcess implements AutoCloseable {
     Path log = Peers.logDir(test).resolve(name + ".log");
     Files.writeString(log, "# " + config + "\n" + yaml + "\n");
     PeerLogs.register(log, "Rosetta " + name);
-    Process p = new ProcessBuilder(Peers.java().toString(), "-Xmx512m", "-jar", Peers.rosettaJar().toString(),
-        "--config", config.toString())
+    List<String> command = new ArrayList<>();
+    command.add(Peers.java().toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", Peers.rosettaJar().toString(), "--config", config.toString()));
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    RosettaProcess r = new RosettaProcess(name, ports, p, log);
+    RosettaProcess r = new RosettaProcess(name, ports, p, log, metricsClient, metricsScheme);
     r.awaitReady();
     return r;
   }
@@ -116,6 +154,16 @@ final class RosettaProcess implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The resident set size of the process now, in bytes (Linux). */
+  long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
   }
 
   Ports ports() {
@@ -140,7 +188,7 @@ final class RosettaProcess implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://" + metricsTarget() + path))
+    return http.send(HttpRequest.newBuilder(URI.create(metricsScheme + "://" + metricsTarget() + path))
         .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -4,6 +4,7 @@ import dev.rosetta.receiver.config.ConfigError;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.telemetry.LabelledCounter;
 import io.prometheus.client.Collector;
@@ -65,10 +66,17 @@ public final class ConfigReloader implements AutoCloseable {
   private volatile byte[] fingerprint;
   private volatile boolean lastOk = true;
   private volatile long lastSuccessMillis;
+  private final ServiceHealth health;
   private ScheduledExecutorService poller;
 
+  /**
+   * @param health the service's health: the reload thread comes from it, and a reload that dies of
+   *     an {@link Error} or an unexpected exception while applying makes the service unhealthy
+   */
   public ConfigReloader(Path file, Map<String, String> env, RosettaConfig initial, PipelineBuilder builder,
-      Applier applier, Function<RosettaConfig, List<Path>> watchedFiles, CollectorRegistry registry) {
+      Applier applier, Function<RosettaConfig, List<Path>> watchedFiles, CollectorRegistry registry,
+      ServiceHealth health) {
+    this.health = Objects.requireNonNull(health, "health");
     this.file = Objects.requireNonNull(file, "file");
     this.env = Map.copyOf(env);
     this.current = Objects.requireNonNull(initial, "initial");
@@ -100,20 +108,17 @@ public final class ConfigReloader implements AutoCloseable {
     if (poller != null) {
       return;
     }
-    poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rosetta-config-reload");
-      t.setDaemon(true);
-      return t;
-    });
+    poller = Executors.newSingleThreadScheduledExecutor(health.threadFactory("rosetta-config-reload"));
     long ms = interval.toMillis();
-    poller.scheduleWithFixedDelay(this::checkForChange, ms, ms, TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(health.guard("configuration file check", this::checkForChange), ms, ms,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Reloads in the background (for a signal handler). */
   public void reloadAsync() {
     ScheduledExecutorService p = poller;
     if (p != null) {
-      p.execute(this::reload);
+      p.execute(health.guard("configuration reload", this::reload));
     } else {
       reload();
     }
@@ -127,6 +132,7 @@ public final class ConfigReloader implements AutoCloseable {
         reload();
       }
     } catch (RuntimeException e) {
+      // a bad moment reading the files; an Error goes on to the guard and is fatal
       LOG.log(Level.WARNING, "checking " + file + " for changes failed", e);
     }
   }
@@ -172,9 +178,10 @@ public final class ConfigReloader implements AutoCloseable {
 
   private static void warnAboutRestartOnlyChanges(RosettaConfig old, RosettaConfig next) {
     if (!old.receivers().equals(next.receivers()) || !old.exporters().equals(next.exporters())
+        || !old.extensions().equals(next.extensions())
         || !old.service().shutdownTimeout().equals(next.service().shutdownTimeout())) {
-      LOG.warning("receivers, exporters or service.shutdown_timeout changed: these apply after a restart;"
-          + " views, relabel rules, limits and the log level apply now");
+      LOG.warning("receivers, exporters, extensions or service.shutdown_timeout changed: these apply after a"
+          + " restart; views, relabel rules, limits and the log level apply now");
     }
   }
 

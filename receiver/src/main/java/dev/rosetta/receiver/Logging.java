@@ -12,6 +12,16 @@ import java.util.logging.Logger;
 
 /** One-line log records on standard error: time, level, logger, message. */
 final class Logging {
+  /**
+   * gRPC's HTTP/2 frame loggers print every header at debug, credentials included ({@code
+   * authorization} on the receiver, the exporter's {@code headers}): they stay at INFO whatever the
+   * level. Held here so that the setting outlives garbage collection of the loggers.
+   */
+  private static final Logger[] CREDENTIAL_LOGGERS = {
+      Logger.getLogger("io.grpc.netty.NettyServerHandler"),
+      Logger.getLogger("io.grpc.netty.NettyClientHandler"),
+  };
+
   private Logging() {}
 
   static Level level(dev.rosetta.receiver.config.LogLevel l) {
@@ -33,6 +43,9 @@ final class Logging {
     h.setFormatter(new OneLine());
     root.addHandler(h);
     root.setLevel(level);
+    for (Logger l : CREDENTIAL_LOGGERS) {
+      l.setLevel(Level.INFO);
+    }
     // Libraries are chatty below INFO; keep their detail out unless asked for with debug.
     if (level.intValue() > Level.FINE.intValue()) {
       Logger.getLogger("io.netty").setLevel(Level.INFO);

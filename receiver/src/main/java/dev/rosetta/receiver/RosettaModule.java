@@ -6,11 +6,26 @@ import com.google.inject.Singleton;
 import dev.rosetta.model.view.ViewFiles;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.admission.Admission;
+import dev.rosetta.receiver.admission.IngestExecutor;
+import dev.rosetta.receiver.admission.MemoryLimiter;
+import dev.rosetta.receiver.auth.Authenticator;
+import dev.rosetta.receiver.auth.GrpcAuthInterceptor;
+import dev.rosetta.receiver.auth.HttpAuth;
+import dev.rosetta.receiver.auth.HttpRefusals;
+import dev.rosetta.receiver.auth.Security;
+import dev.rosetta.receiver.auth.Verdict;
+import dev.rosetta.receiver.config.AuthenticatorConfig;
+import dev.rosetta.receiver.config.BasicAuthConfig;
+import dev.rosetta.receiver.config.BearerTokenAuthConfig;
+import dev.rosetta.receiver.config.ComponentId;
+import dev.rosetta.receiver.config.Endpoint;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
+import dev.rosetta.receiver.config.Secret;
+import dev.rosetta.receiver.config.TlsServerConfig;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
 import dev.rosetta.receiver.config.RosettaConfig;
-import dev.rosetta.receiver.config.TlsServerConfig;
 import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
@@ -21,6 +36,7 @@ import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.pipeline.IngestStatus;
 import dev.rosetta.receiver.pipeline.InternalLabelsStage;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.pipeline.Pipeline;
@@ -33,31 +49,44 @@ import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.server.OtlpHttpHandler;
 import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.store.SeriesBudget;
+import dev.rosetta.receiver.server.Route;
+import dev.rosetta.receiver.server.ServerMetrics;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.store.StoreCollector;
 import dev.rosetta.receiver.store.StoreMetrics;
+import dev.rosetta.receiver.telemetry.SecurityMetrics;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
+import dev.rosetta.receiver.tls.ServerTls;
 import dev.rosetta.receiver.views.ConfiguredViews;
 import dev.rosetta.receiver.views.KnownFamilies;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.ServerInterceptor;
 import io.prometheus.client.CollectorRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
+import java.util.logging.Logger;
 
 /**
  * Wires the service from a validated {@link RosettaConfig}. Side-effect free: nothing binds a port
  * or starts a thread until {@link RosettaService#start()}.
  */
 public final class RosettaModule extends AbstractModule {
+  private static final Logger LOG = Logger.getLogger(RosettaModule.class.getName());
+
   /** Seconds a sender is told to wait when the forward queue is full. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+  /** Scrapes rendered at once, and waiting; more are answered 503. */
+  static final int EXPOSITION_THREADS = 2;
+  static final int EXPOSITION_QUEUE = 16;
 
   private final RosettaConfig config;
 
@@ -94,6 +123,39 @@ public final class RosettaModule extends AbstractModule {
 
   @Provides
   @Singleton
+  MemoryLimiter memoryLimiter(ServiceHealth health, CollectorRegistry registry) {
+    return MemoryLimiter.forJvm(config.processors().memoryLimiter(), health).register(registry);
+  }
+
+  @Provides
+  @Singleton
+  IngestExecutor ingestExecutor(ServiceHealth health, CollectorRegistry registry) {
+    IngestExecutor executor = new IngestExecutor(IngestExecutor.defaultThreads(), health);
+    registry.register(executor.collector());
+    return executor;
+  }
+
+  @Provides
+  @Singleton
+  Admission admission(MemoryLimiter limiter, IngestExecutor executor, CollectorRegistry registry) {
+    return new Admission(limiter, executor, registry);
+  }
+
+  @Provides
+  @Singleton
+  ServerMetrics serverMetrics(CollectorRegistry registry) {
+    return new ServerMetrics(registry);
+  }
+
+  /** Threads that render {@code /metrics}, away from the event loops and the ingest lanes. */
+  static ThreadPoolExecutor expositionExecutor(ServiceHealth health) {
+    return new ThreadPoolExecutor(EXPOSITION_THREADS, EXPOSITION_THREADS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(EXPOSITION_QUEUE), health.threadFactory("rosetta-exposition"));
+  }
+
+  /** The one health of this service; every thread it starts reports to it. */
+  @Provides
+  @Singleton
   ServiceHealth health() {
     return new ServiceHealth();
   }
@@ -102,6 +164,12 @@ public final class RosettaModule extends AbstractModule {
   @Singleton
   SelfMetrics selfMetrics(CollectorRegistry registry) {
     return new SelfMetrics(registry);
+  }
+
+  @Provides
+  @Singleton
+  Security security(ServiceHealth health, CollectorRegistry registry) {
+    return new Security(health, new SecurityMetrics(registry), Security.POLL_INTERVAL);
   }
 
   @Provides
@@ -184,50 +252,132 @@ public final class RosettaModule extends AbstractModule {
   @Provides
   @Singleton
   RosettaService service(IngestService ingest, SeriesStore store, Optional<ForwardFanOut> forwarder,
-      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry, ServiceHealth health) {
+      ScrapeHandler scrape, ServiceRef ref, SelfMetrics metrics, CollectorRegistry registry, ServiceHealth health,
+      Admission admission, ServerMetrics serverMetrics, Security security) {
+    Map<ComponentId, Authenticator> authenticators = authenticators(config, security);
     PrometheusExporterConfig p = config.exporters().prometheus();
-    NettyHttpServer exposition = new NettyHttpServer("exposition", p.endpoint().toSocketAddress(),
-        RosettaService.expositionRoutes(scrape, ref::ready), ExpositionHttpHandlers.notFound(),
-        (ctx, req) -> dev.rosetta.receiver.server.HttpResponses.text(ctx, req, 413, "request too large\n"),
-        64 * 1024, 1, Optional.empty());
-    Optional<GrpcReceiver> grpc = config.receivers().otlp().grpc().map(g -> grpcReceiver(g, ingest));
-    Optional<NettyHttpServer> http = config.receivers().otlp().http().map(h -> httpReceiver(h, ingest));
+    warnIfCleartext("exporters.prometheus", p.endpoint(), p.auth(), p.tls().isPresent());
+    // With client_ca_file, the handshake takes connections without certificate and the probes
+    // (/healthz, /readyz) stay reachable; every other path needs a verified certificate.
+    boolean clientCertificate = p.tls().flatMap(TlsServerConfig::clientCaFile).isPresent();
+    Optional<ServerTls> expositionTls = p.tls().map(t -> t.clientCaFile().isPresent()
+        ? security.tlsWithOptionalClientCertificate("exposition", t.certFile(), t.keyFile(), t.clientCaFile().get())
+        : security.tls("exposition", t.certFile(), t.keyFile(), Optional.empty(), false));
+    Optional<HttpAuth> expositionAuth = p.auth().isEmpty() && !clientCertificate ? Optional.empty()
+        : Optional.of(new HttpAuth(p.auth().map(a -> authenticators.get(a.id())), clientCertificate,
+            path -> path.equals("/healthz") || path.equals("/readyz"), HttpRefusals.text(),
+            (req, verdict) -> security.metrics().authFailure("exposition", verdict.reason)));
+    ThreadPoolExecutor scrapes = expositionExecutor(health);
+    ExpositionHttpHandlers.ScrapeFailures failures = new ExpositionHttpHandlers.ScrapeFailures(registry);
+    NettyHttpServer.Builder exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
+        .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),
+            failures))
+        .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
+        .maxBodyBytes(64 * 1024)
+        .workerThreads(1)
+        .tls(expositionTls)
+        .settings(p.server())
+        .health(health)
+        .metrics(serverMetrics);
+    expositionAuth.ifPresent(a -> exposition.beforeAdmission(HttpAuth.HANDLER_NAME, a::newHandler));
+    Optional<GrpcReceiver> grpc = config.receivers().otlp().grpc()
+        .map(g -> grpcReceiver(g, ingest, admission, health, serverMetrics, metrics, security, authenticators));
+    Optional<NettyHttpServer> http = config.receivers().otlp().http()
+        .map(h -> httpReceiver(h, ingest, admission, health, serverMetrics, metrics, security, authenticators));
     Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
         : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
             ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
-    RosettaService service = new RosettaService(new RosettaService.Components(exposition, grpc, http, forwarder,
-        ingest, store, config.service().shutdownTimeout(), metrics, registry, scraping));
+    RosettaService service = new RosettaService(new RosettaService.Components(exposition.build(), grpc, http,
+        forwarder, ingest, store, config.service().shutdownTimeout(), metrics, registry, health, admission, scrapes,
+        security, scraping));
     ref.set(service);
     return service;
   }
 
-  private static GrpcReceiver grpcReceiver(GrpcReceiverConfig g, IngestService ingest) {
-    return new GrpcReceiver(g.endpoint().toSocketAddress(), g.maxRecvMsgSizeBytes(),
-        g.tls().map(t -> new GrpcReceiver.Tls(t.certFile().toFile(), t.keyFile().toFile(),
-            t.clientCaFile().map(java.nio.file.Path::toFile))),
-        ingest);
-  }
-
-  private static NettyHttpServer httpReceiver(HttpReceiverConfig h, IngestService ingest) {
-    OtlpHttpHandler otlp = new OtlpHttpHandler(ingest, h.maxRequestBodySize());
-    int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
-    Map<String, dev.rosetta.receiver.server.HttpHandler> routes = Map.of(
-        "/v1/metrics", otlp,
-        "/v1/go/runtime-metrics", NativeHttpHandler.goRuntime(ingest, h.maxRequestBodySize()),
-        "/v1/jvm/jolokia", NativeHttpHandler.jolokia(ingest, h.maxRequestBodySize()));
-    return new NettyHttpServer("otlp-http", h.endpoint().toSocketAddress(), routes,
-        ExpositionHttpHandlers.notFound(), otlp.oversized(), (int) Math.min(Integer.MAX_VALUE, h.maxRequestBodySize()),
-        workers, h.tls().map(RosettaModule::serverSsl));
-  }
-
-  static SslContext serverSsl(TlsServerConfig t) {
-    try {
-      SslContextBuilder b = SslContextBuilder.forServer(t.certFile().toFile(), t.keyFile().toFile());
-      t.clientCaFile().ifPresent(ca -> b.trustManager(ca.toFile()).clientAuth(ClientAuth.REQUIRE));
-      return b.build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot load TLS material " + t.certFile() + " / " + t.keyFile() + ": "
-          + e.getMessage(), e);
+  /**
+   * The authenticators of the extensions in force, by id; their files are read now.
+   *
+   * @throws IllegalStateException naming a file that cannot be used
+   */
+  static Map<ComponentId, Authenticator> authenticators(RosettaConfig config, Security security) {
+    Map<ComponentId, Authenticator> out = new LinkedHashMap<>();
+    for (AuthenticatorConfig a : config.extensions().enabled(AuthenticatorConfig.class)) {
+      String id = a.id().toString();
+      if (a instanceof BearerTokenAuthConfig b) {
+        out.put(a.id(), security.bearerToken(id, b.header(), b.scheme(),
+            b.tokens().stream().map(Secret::reveal).toList(), b.filename()));
+      } else if (a instanceof BasicAuthConfig b) {
+        out.put(a.id(), security.basic(id, b.htpasswdFile(), b.htpasswdInline().map(Secret::reveal)));
+      }
     }
+    return out;
+  }
+
+  /** The {@code outcome} a refused request is counted under in {@code rosetta_receiver_requests_total}. */
+  private static String outcome(Verdict verdict) {
+    return verdict == Verdict.BUSY ? IngestStatus.OVERLOADED.outcome : IngestStatus.UNAUTHENTICATED.outcome;
+  }
+
+  /** Credentials sent in clear text over the network deserve a warning; on loopback they stay on the host. */
+  private static void warnIfCleartext(String where, Endpoint endpoint, Optional<AuthenticatorConfig> auth, boolean tls) {
+    if (auth.isEmpty() || tls) {
+      return;
+    }
+    try {
+      if (InetAddress.getByName(endpoint.host()).isLoopbackAddress()) {
+        return;
+      }
+    } catch (UnknownHostException e) {
+      // not resolvable here: warn
+    }
+    LOG.warning(where + " authenticates with " + auth.get().id() + " but has no tls: credentials cross the network"
+        + " in clear text; add tls: {cert_file: ..., key_file: ...}");
+  }
+
+  /** Event loops per listener: I/O only, so a couple suffice. */
+  static final int EVENT_LOOP_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
+
+  private static GrpcReceiver grpcReceiver(GrpcReceiverConfig g, IngestService ingest, Admission admission,
+      ServiceHealth health, ServerMetrics serverMetrics, SelfMetrics metrics, Security security,
+      Map<ComponentId, Authenticator> authenticators) {
+    warnIfCleartext("receivers.otlp.protocols.grpc", g.endpoint(), g.auth(), g.tls().isPresent());
+    // authentication first: a refused call never reaches admission (no memory reserved, no lane entered)
+    List<ServerInterceptor> interceptors = g.auth().map(a -> List.<ServerInterceptor>of(new GrpcAuthInterceptor(
+        authenticators.get(a.id()), verdict -> {
+          metrics.request("grpc", outcome(verdict));
+          security.metrics().authFailure("otlp_grpc", verdict.reason);
+        }))).orElse(List.of());
+    Optional<ServerTls> tls = g.tls().map(t -> security.tls("otlp_grpc", t.certFile(), t.keyFile(),
+        t.clientCaFile(), true));
+    return new GrpcReceiver(g.endpoint().toSocketAddress(),
+        new GrpcReceiver.Limits(g.maxRecvMsgSizeBytes(), g.maxConcurrentStreams(), g.maxConnections(), g.keepalive()),
+        tls, ingest, admission, EVENT_LOOP_THREADS, health, serverMetrics, interceptors);
+  }
+
+  private static NettyHttpServer httpReceiver(HttpReceiverConfig h, IngestService ingest, Admission admission,
+      ServiceHealth health, ServerMetrics serverMetrics, SelfMetrics metrics, Security security,
+      Map<ComponentId, Authenticator> authenticators) {
+    warnIfCleartext("receivers.otlp.protocols.http", h.endpoint(), h.auth(), h.tls().isPresent());
+    OtlpHttpHandler otlp = new OtlpHttpHandler(ingest, h.maxRequestBodySize());
+    NettyHttpServer.Builder b = NettyHttpServer.builder("otlp-http", h.endpoint().toSocketAddress())
+        .route("/v1/metrics", Route.ingest(otlp))
+        .route("/v1/go/runtime-metrics", Route.ingest(NativeHttpHandler.goRuntime(ingest, h.maxRequestBodySize())))
+        .route("/v1/jvm/jolokia", Route.ingest(NativeHttpHandler.jolokia(ingest, h.maxRequestBodySize())))
+        .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
+        .maxBodyBytes(h.maxRequestBodySize())
+        .workerThreads(EVENT_LOOP_THREADS)
+        .tls(h.tls().map(t -> security.tls("otlp_http", t.certFile(), t.keyFile(), t.clientCaFile(), false)))
+        .settings(h.server())
+        .health(health)
+        .metrics(serverMetrics)
+        .admission(admission);
+    // every path of the listener needs the credential: the native endpoints as /v1/metrics; the
+    // check comes before admission, so a refused request never holds memory
+    h.auth().ifPresent(a -> b.beforeAdmission(HttpAuth.HANDLER_NAME, new HttpAuth(authenticators.get(a.id()),
+        path -> false, HttpRefusals.otlpStatus(), (req, verdict) -> {
+          metrics.request(HttpRefusals.receiverTransport(req), outcome(verdict));
+          security.metrics().authFailure("otlp_http", verdict.reason);
+        })::newHandler));
+    return b.build();
   }
 }

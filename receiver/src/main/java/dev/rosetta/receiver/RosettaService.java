@@ -1,16 +1,20 @@
 package dev.rosetta.receiver;
 
+import dev.rosetta.receiver.admission.Admission;
+import dev.rosetta.receiver.auth.Security;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.scrape.ScrapeManager;
 import dev.rosetta.receiver.server.GrpcReceiver;
 import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.store.SeriesBudget;
+import dev.rosetta.receiver.server.Route;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import io.prometheus.client.CollectorRegistry;
@@ -23,18 +27,27 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The running service: listeners, store expiry and forwarder, started and stopped as one.
+ * The running service: listeners, memory limiter, ingest lanes, store expiry and forwarder, started
+ * and stopped as one.
  *
- * <p>{@link #start()} starts the parts in order (exposition, forwarder, gRPC, HTTP, scraping) and, if one
- * fails, stops those already started before rethrowing: nothing is left half-started. {@link
- * #stop()} refuses new data, closes the listeners, drains the forward queue within the configured
- * shutdown timeout and closes the exposition last. Stop is idempotent and safe before start.
+ * <p>{@link #start()} starts the parts in order (the watch on credential files, memory limiter,
+ * exposition, forwarder, gRPC, HTTP, scraping) and, if one fails, stops those already started before
+ * rethrowing: nothing is left half-started. {@link #stop()} stops scraping, refuses new data, closes
+ * the listeners, lets the ingest lanes finish the requests in hand, drains the forward queue within
+ * the configured shutdown timeout, closes the exposition and, last, the credential watch and password
+ * checks. Stop is idempotent and safe before start.
+ *
+ * <p>Every thread the service starts comes from its {@link ServiceHealth} ({@link
+ * Components#health()}); the periodic expiry runs guarded, so a failure there makes {@code /healthz}
+ * fail.
  */
 public final class RosettaService implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RosettaService.class.getName());
@@ -57,9 +70,17 @@ public final class RosettaService implements AutoCloseable {
       Duration shutdownTimeout,
       SelfMetrics metrics,
       CollectorRegistry registry,
+      ServiceHealth health,
+      Admission admission,
+      ExecutorService expositionExecutor,
+      Security security,
       Optional<ScrapeManager> scrape) {
     public Components {
       Objects.requireNonNull(scrape, "scrape");
+      Objects.requireNonNull(health, "health");
+      Objects.requireNonNull(admission, "admission");
+      Objects.requireNonNull(expositionExecutor, "expositionExecutor");
+      Objects.requireNonNull(security, "security");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(exposition, "exposition");
@@ -81,6 +102,11 @@ public final class RosettaService implements AutoCloseable {
       return;
     }
     try {
+      c.security().start();
+      stopActions.push(c.security()::close);
+      c.admission().limiter().start();
+      stopActions.push(c.admission().limiter()::close);
+      stopActions.push(() -> shutdown(c.expositionExecutor()));
       c.exposition().start();
       stopActions.push(c.exposition()::stop);
       if (c.forwarder().isPresent()) {
@@ -88,6 +114,8 @@ public final class RosettaService implements AutoCloseable {
         f.start(); // opens the queues: a file queue recovers what an earlier run left
         stopActions.push(() -> f.shutdown(c.shutdownTimeout()));
       }
+      // after the listeners close, the requests in hand finish before the forward queue drains
+      stopActions.push(() -> c.admission().executor().shutdown(INGEST_DRAIN));
       if (c.grpc().isPresent()) {
         c.grpc().get().start();
         stopActions.push(() -> c.grpc().get().stop(Duration.ofSeconds(5)));
@@ -108,24 +136,38 @@ public final class RosettaService implements AutoCloseable {
     }
     Duration exp = c.store().settings().expiration();
     long period = Math.max(1000, Math.min(15_000, exp.toMillis() / 10));
-    sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rosetta-expiry");
-      t.setDaemon(true);
-      return t;
-    });
-    sweeper.scheduleAtFixedRate(this::expire, period, period, TimeUnit.MILLISECONDS);
+    sweeper = Executors.newSingleThreadScheduledExecutor(c.health().threadFactory("rosetta-expiry"));
+    sweeper.scheduleAtFixedRate(c.health().guard("series expiry", this::expire), period, period,
+        TimeUnit.MILLISECONDS);
     started = true;
   }
 
-  private void expire() {
+  /** How long the ingest lanes may take, on stop, for the requests in hand. */
+  static final Duration INGEST_DRAIN = Duration.ofSeconds(5);
+
+  private static void shutdown(ExecutorService executor) {
+    executor.shutdown();
     try {
-      int n = c.store().expire();
-      if (n > 0) {
-        LOG.fine("expired " + n + " series");
+      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
       }
-    } catch (RuntimeException e) {
-      LOG.log(java.util.logging.Level.WARNING, "series expiry failed", e);
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
     }
+  }
+
+  /** One expiry pass; a failure is fatal (the guard reports it and the service turns unhealthy). */
+  private void expire() {
+    int n = c.store().expire();
+    if (n > 0) {
+      LOG.fine("expired " + n + " series");
+    }
+  }
+
+  /** The service's health: {@code /healthz} answers from it. */
+  public ServiceHealth health() {
+    return c.health();
   }
 
   /** True while every configured listener is up. */
@@ -148,6 +190,11 @@ public final class RosettaService implements AutoCloseable {
     }
     if (reloader != null) {
       reloader.close();
+    }
+    if (stopActions.isEmpty()) {
+      // never started: the executors hold no threads yet, but refuse work from now on
+      c.admission().executor().shutdown(Duration.ZERO);
+      c.expositionExecutor().shutdownNow();
     }
     runStopActions();
     LOG.info("stopped");
@@ -174,6 +221,7 @@ public final class RosettaService implements AutoCloseable {
    */
   public void applyConfig(RosettaConfig config, MetricStage pipeline) {
     c.ingest().swapPipeline(pipeline);
+    c.admission().limiter().configure(config.processors().memoryLimiter());
     c.store().setLimits(SeriesBudget.resolve(config.limits().maxSeries()), config.limits().maxSeriesPerFamily());
     c.store().setAggregation(AggregationRules.of(config.aggregate()));
     Logging.setLevel(Logging.level(config.service().logLevel()));
@@ -187,7 +235,7 @@ public final class RosettaService implements AutoCloseable {
       Duration interval) {
     if (reloader == null) {
       reloader = new ConfigReloader(file, env, initial, cfg -> RosettaModule.pipeline(cfg, c.metrics()),
-          this::applyConfig, RosettaModule::watchedFiles, c.registry());
+          this::applyConfig, RosettaModule::watchedFiles, c.registry(), c.health());
       reloader.start(interval);
     }
     return reloader;
@@ -209,12 +257,16 @@ public final class RosettaService implements AutoCloseable {
     return c.exposition().boundAddress();
   }
 
-  /** Routes of the exposition port. */
-  static Map<String, dev.rosetta.receiver.server.HttpHandler> expositionRoutes(ScrapeHandler scrape,
-      java.util.function.BooleanSupplier ready) {
+  /**
+   * Routes of the exposition port: {@code /metrics} renders on the exposition threads and streams;
+   * {@code /healthz} and {@code /readyz} answer on the event loop.
+   */
+  static Map<String, Route> expositionRoutes(ScrapeHandler scrape, java.util.function.BooleanSupplier ready,
+      ServiceHealth health, Executor expositionExecutor, Duration writeTimeout,
+      ExpositionHttpHandlers.ScrapeFailures failures) {
     return Map.of(
-        "/metrics", ExpositionHttpHandlers.metrics(scrape),
-        "/healthz", ExpositionHttpHandlers.healthz(),
-        "/readyz", ExpositionHttpHandlers.readyz(ready));
+        "/metrics", Route.onExecutor(expositionExecutor, ExpositionHttpHandlers.metrics(scrape, writeTimeout, failures)),
+        "/healthz", Route.inline(ExpositionHttpHandlers.healthz(health)),
+        "/readyz", Route.inline(ExpositionHttpHandlers.readyz(ready)));
   }
 }

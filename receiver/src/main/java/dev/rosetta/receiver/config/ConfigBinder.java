@@ -3,6 +3,7 @@ package dev.rosetta.receiver.config;
 import dev.rosetta.model.view.BuiltinViews;
 import dev.rosetta.receiver.aggregate.AggregateOp;
 import dev.rosetta.receiver.aggregate.AggregateRule;
+import dev.rosetta.receiver.auth.Htpasswd;
 import java.nio.file.InvalidPathException;
 import dev.rosetta.relabel.NameValidation;
 import dev.rosetta.relabel.RelabelConfigs;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigBinder {
   private static final Path NO_FILE = Path.of("");
+  /** An HTTP header name as authenticators and headers settings accept it. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private final FileCheck fileCheck;
 
@@ -49,6 +52,13 @@ final class ConfigBinder {
     Path base = baseDirectory(source);
     ReceiversConfig receivers = root.section("receivers", n -> receivers(n, base, source));
     ProcessorsConfig processors = new ProcessorsConfig(processorsSection(root));
+    List<ComponentId> limiters = processors.declared().entrySet().stream()
+        .filter(e -> e.getValue() instanceof MemoryLimiterConfig).map(Map.Entry::getKey).toList();
+    if (limiters.size() > 1) {
+      root.error("processors", "declare one memory_limiter, not " + limiters.size() + " (" + limiters.stream()
+          .map(ComponentId::toString).collect(java.util.stream.Collectors.joining(", "))
+          + "): it guards the one heap of the service");
+    }
     ExportersConfig exporters = root.section("exporters", this::exporters);
     if (root.has("connectors")) {
       root.optional("connectors", raw -> raw); // known, so not also reported as unknown
@@ -72,7 +82,13 @@ final class ConfigBinder {
   private ExtensionsConfig extensions = ExtensionsConfig.none();
 
   /** The extension types Rosetta knows, for the "unknown type" message. */
-  static final List<String> EXTENSION_TYPES = List.of(FileStorageConfig.TYPE);
+  static final List<String> EXTENSION_TYPES = List.of("basicauth", "bearertokenauth", FileStorageConfig.TYPE);
+
+  /**
+   * Extensions that are declared but whose settings were reported as wrong: references to them
+   * are not reported again as references to an undeclared extension.
+   */
+  private final Set<ComponentId> broken = new HashSet<>();
 
   private Map<ComponentId, ExtensionConfig> extensionsSection(ConfigNode root) {
     Map<ComponentId, ExtensionConfig> declared = new java.util.LinkedHashMap<>();
@@ -84,6 +100,8 @@ final class ConfigBinder {
       ExtensionConfig c = extension(id, node);
       if (c != null) {
         declared.put(id, c);
+      } else {
+        broken.add(id);
       }
       return c;
     }));
@@ -96,6 +114,12 @@ final class ConfigBinder {
       case FileStorageConfig.TYPE -> {
         return fileStorage(id, n);
       }
+      case "bearertokenauth" -> {
+        return bearerTokenAuth(id, n);
+      }
+      case "basicauth" -> {
+        return basicAuth(id, n);
+      }
       default -> {
         n.error(unknownType("extension", id, EXTENSION_TYPES));
         return null;
@@ -103,8 +127,153 @@ final class ConfigBinder {
     }
   }
 
+  // ---- authenticators ----------------------------------------------------------------------
+
+  /** {@code bearertokenauth}: token, tokens or filename; scheme; header. Null after reporting. */
+  private BearerTokenAuthConfig bearerTokenAuth(ComponentId id, ConfigNode n) {
+    String header = n.get("header", BearerTokenAuthConfig.DEFAULT_HEADER, AUTH_HEADER);
+    String scheme = n.get("scheme", BearerTokenAuthConfig.DEFAULT_SCHEME, AUTH_SCHEME);
+    Optional<Secret> token = n.optional("token", TOKEN);
+    List<Secret> tokens = n.list("tokens", TOKEN);
+    boolean fileGiven = n.hasValue("filename");
+    Optional<Path> file = n.optional("filename", ValueParsers.file(fileCheck));
+    boolean tokenGiven = n.hasValue("token");
+    boolean tokensGiven = n.hasValue("tokens");
+    if (tokenGiven && tokensGiven) {
+      n.error("tokens", "", "", "token and tokens are both set: give one of them");
+      return null;
+    }
+    if (fileGiven && (tokenGiven || tokensGiven)) {
+      n.error("filename", "", "", "filename and " + (tokenGiven ? "token" : "tokens") + " are both set: give one of"
+          + " them (the Collector would ignore " + (tokenGiven ? "token" : "tokens") + ")");
+      return null;
+    }
+    if (!fileGiven && !tokenGiven && !tokensGiven) {
+      n.error("token", "", "", "no bearer token: set token, tokens or filename");
+      return null;
+    }
+    List<Secret> all = token.map(List::of).orElse(tokens);
+    if (all.isEmpty() && file.isEmpty()) {
+      return null; // the bad values were reported
+    }
+    return new BearerTokenAuthConfig(id, header, scheme, all, file);
+  }
+
+  /** {@code basicauth}: {@code htpasswd: {file, inline}}. Null after reporting. */
+  private BasicAuthConfig basicAuth(ComponentId id, ConfigNode n) {
+    if (n.has("client_auth")) {
+      n.optional("client_auth", raw -> raw); // known, so not also reported as unknown
+      n.error("client_auth", "", "", "client_auth (credentials to send) is not supported: Rosetta authenticates"
+          + " the requests it receives with htpasswd; its OTLP exporter sends credentials with exporters.otlp.headers");
+    }
+    if (!n.has("htpasswd")) {
+      n.error("htpasswd", "", "", "required key \"htpasswd\" is missing: give htpasswd: {file: ...} and/or"
+          + " htpasswd: {inline: ...}");
+      return null;
+    }
+    HtpasswdSources sources = n.section("htpasswd", this::htpasswd);
+    if (sources.file().isEmpty() && sources.inline().isEmpty()) {
+      return null; // reported
+    }
+    return new BasicAuthConfig(id, sources.file(), sources.inline());
+  }
+
+  private record HtpasswdSources(Optional<Path> file, Optional<Secret> inline) {}
+
+  private HtpasswdSources htpasswd(ConfigNode h) {
+    Optional<Path> file = h.optional("file", ValueParsers.file(fileCheck));
+    Optional<Secret> inline = h.optional("inline", HTPASSWD_TEXT);
+    if (!h.hasValue("file") && !h.hasValue("inline")) {
+      h.error("file", "", "", "htpasswd needs file (an htpasswd file) and/or inline (htpasswd lines)");
+      return new HtpasswdSources(Optional.empty(), Optional.empty());
+    }
+    if (inline.isPresent()) {
+      try {
+        Htpasswd.parse(inline.get().reveal(), h.hasValue("file"));
+      } catch (Htpasswd.InvalidException e) {
+        for (String problem : e.problems()) {
+          h.error("inline", "", "", "htpasswd content: " + problem);
+        }
+        return new HtpasswdSources(Optional.empty(), Optional.empty());
+      }
+    }
+    return new HtpasswdSources(file, inline);
+  }
+
+  /**
+   * {@code auth: {authenticator: <id>}} under a server ({@code receivers.otlp.protocols.grpc},
+   * {@code .http}, {@code exporters.prometheus}), as the Collector writes it.
+   */
+  private Optional<AuthenticatorConfig> auth(ConfigNode n) {
+    return n.optionalSection("auth", a -> {
+      if (!a.hasValue("authenticator")) {
+        a.error("authenticator", "", "", "required key \"authenticator\" is missing: the id of a bearertokenauth or"
+            + " basicauth extension, e.g. authenticator: bearertokenauth");
+        a.optional("authenticator", raw -> raw);
+        return Optional.<AuthenticatorConfig>empty();
+      }
+      return extensionRef(a, "authenticator", AuthenticatorConfig.class,
+          "an authenticator (bearertokenauth or basicauth)");
+    }).flatMap(x -> x);
+  }
+
+  /** The header carrying a token: an HTTP token, not a binary gRPC key ({@code -bin}). */
+  private static final ValueParser<String> AUTH_HEADER = raw -> {
+    String name = ValueParsers.nonEmptyString().parse(raw);
+    if (!HEADER_NAME.matcher(name).matches()) {
+      throw InvalidValueException.of("invalid header name " + Values.quote(name)
+          + ": expected letters, digits, '-', '_' or '.'");
+    }
+    if (name.toLowerCase(Locale.ROOT).endsWith("-bin")) {
+      throw InvalidValueException.of("invalid header name " + Values.quote(name)
+          + ": names ending in -bin carry binary gRPC metadata, not a token");
+    }
+    return name;
+  };
+
+  /** An authentication scheme ({@code Bearer}), or empty. */
+  private static final ValueParser<String> AUTH_SCHEME = raw -> {
+    if (!(raw instanceof String s)) {
+      throw Values.wrongType("a string (an authentication scheme such as Bearer, or \"\")", raw);
+    }
+    if (!s.isEmpty() && !HEADER_NAME.matcher(s).matches()) {
+      throw InvalidValueException.of("invalid scheme " + Values.quote(s)
+          + ": expected one word of letters, digits, '-', '_' or '.' (such as Bearer), or \"\" for none");
+    }
+    return s;
+  };
+
+  /** A bearer token: a non-empty string of printable characters. Never shown in a message. */
+  private static final ValueParser<Secret> TOKEN = raw -> {
+    if (!(raw instanceof String s)) {
+      throw InvalidValueException.secret("expected a string, found " + Values.kind(raw)
+          + " (quote the token; the value is not shown)");
+    }
+    if (s.isEmpty()) {
+      throw InvalidValueException.secret("the token is empty (is the environment variable it comes from set?)");
+    }
+    if (!s.equals(s.strip())) {
+      throw InvalidValueException.secret("the token starts or ends with blanks (the value is not shown)");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        throw InvalidValueException.secret("the token holds a control character (the value is not shown)");
+      }
+    }
+    return Secret.of(s);
+  };
+
+  /** Inline htpasswd lines. Never shown in a message. */
+  private static final ValueParser<Secret> HTPASSWD_TEXT = raw -> {
+    if (!(raw instanceof String s)) {
+      throw InvalidValueException.secret("expected htpasswd lines as a string, found " + Values.kind(raw)
+          + " (the value is not shown)");
+    }
+    return Secret.of(s);
+  };
+
   /** The processor types Rosetta knows, for the "unknown type" message. */
-  static final List<String> PROCESSOR_TYPES = List.of();
+  static final List<String> PROCESSOR_TYPES = List.of(MemoryLimiterConfig.TYPE);
 
   private Map<ComponentId, ProcessorConfig> processorsSection(ConfigNode root) {
     Map<ComponentId, ProcessorConfig> declared = new java.util.LinkedHashMap<>();
@@ -125,6 +294,9 @@ final class ConfigBinder {
   /** One processor by its type; null (after reporting) for an unknown type. */
   private ProcessorConfig processor(ComponentId id, ConfigNode n) {
     switch (id.type()) {
+      case MemoryLimiterConfig.TYPE -> {
+        return memoryLimiter(id, n);
+      }
       default -> {
         n.error(unknownType("processor", id, PROCESSOR_TYPES));
         return null;
@@ -169,6 +341,42 @@ final class ConfigBinder {
     return Integer.parseInt(text, 8);
   };
 
+  /**
+   * {@code memory_limiter}: the Collector's keys and checks (one of {@code limit_mib} / {@code
+   * limit_percentage}; spike below limit; percentages up to 100); {@code check_interval} defaults to
+   * 1 s.
+   */
+  private MemoryLimiterConfig memoryLimiter(ComponentId id, ConfigNode n) {
+    Duration interval = n.positiveDuration("check_interval", MemoryLimiterConfig.DEFAULT_CHECK_INTERVAL);
+    Optional<Long> limitMibValue = n.optional("limit_mib", ValueParsers.longInteger(0, Long.MAX_VALUE / (1024 * 1024)));
+    Optional<Integer> limitPctValue = n.optional("limit_percentage", ValueParsers.integer(0, 100));
+    long limitMib = limitMibValue.orElse(0L);
+    int limitPct = limitPctValue.orElse(0);
+    long spikeMib = n.longInteger("spike_limit_mib", 0, 0, Long.MAX_VALUE / (1024 * 1024));
+    int spikePct = n.integer("spike_limit_percentage", 0, 0, 100);
+    // a limit given but invalid was reported already
+    boolean limitInvalid = (n.hasValue("limit_mib") && limitMibValue.isEmpty())
+        || (n.hasValue("limit_percentage") && limitPctValue.isEmpty());
+    boolean ok = !limitInvalid;
+    if (!limitInvalid && limitMib == 0 && limitPct == 0) {
+      n.error("limit_mib or limit_percentage must be greater than zero (e.g. limit_percentage: 80)");
+      ok = false;
+    }
+    if (limitMib > 0 && spikeMib >= limitMib) {
+      n.error("spike_limit_mib", "must be smaller than limit_mib (" + limitMib + ")");
+      ok = false;
+    }
+    if (limitPct > 0 && spikePct >= limitPct) {
+      n.error("spike_limit_percentage", "must be smaller than limit_percentage (" + limitPct + ")");
+      ok = false;
+    }
+    if (!ok) {
+      MemoryLimiterConfig d = MemoryLimiterConfig.defaults();
+      return new MemoryLimiterConfig(id, interval, 0, d.limitPercentage(), 0, d.spikeLimitPercentage());
+    }
+    return new MemoryLimiterConfig(id, interval, limitMib, limitPct, spikeMib, spikePct);
+  }
+
   private static String unknownType(String kind, ComponentId id, List<String> known) {
     return "unknown " + kind + " type \"" + id.type() + "\"" + (known.isEmpty()
         ? "; Rosetta has no " + kind + "s of its own here"
@@ -195,6 +403,9 @@ final class ConfigBinder {
       return Optional.empty();
     }
     ComponentId id = ref.get();
+    if (broken.contains(id)) {
+      return Optional.empty(); // its own errors were reported
+    }
     if (!extensions.declared().containsKey(id)) {
       n.error(key, "extension \"" + id + "\" is not declared under \"extensions\"");
       return Optional.empty();
@@ -344,7 +555,38 @@ final class ConfigBinder {
             GrpcReceiverConfig.DEFAULT_MAX_RECV_MSG_SIZE_MIB,
             1,
             GrpcReceiverConfig.MAX_RECV_MSG_SIZE_MIB_LIMIT),
-        n.optionalSection("tls", this::tlsServer));
+        n.optionalSection("tls", this::tlsServer),
+        auth(n),
+        n.integer("max_concurrent_streams", GrpcReceiverConfig.DEFAULT_MAX_CONCURRENT_STREAMS, 1,
+            Integer.MAX_VALUE),
+        n.integer("max_connections", GrpcReceiverConfig.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+        n.section("keepalive", this::grpcKeepalive));
+  }
+
+  private GrpcKeepaliveConfig grpcKeepalive(ConfigNode n) {
+    GrpcKeepaliveConfig d = GrpcKeepaliveConfig.defaults();
+    record Server(Duration idle, Duration age, Duration grace, Duration time, Duration timeout) {}
+    record Policy(Duration minTime, boolean permit) {}
+    Server s = n.section("server_parameters", p -> new Server(
+        p.duration("max_connection_idle", d.maxConnectionIdle()),
+        p.duration("max_connection_age", d.maxConnectionAge()),
+        p.duration("max_connection_age_grace", d.maxConnectionAgeGrace()),
+        p.positiveDuration("time", d.time()),
+        p.positiveDuration("timeout", d.timeout())));
+    Policy e = n.section("enforcement_policy", p -> new Policy(
+        p.duration("min_time", d.minTime()),
+        p.bool("permit_without_stream", d.permitWithoutStream())));
+    return new GrpcKeepaliveConfig(s.idle(), s.age(), s.grace(), s.time(), s.timeout(), e.minTime(), e.permit());
+  }
+
+  /** The connection settings of an HTTP listener, read from the listener's own node. */
+  private HttpServerSettings httpServer(ConfigNode n) {
+    return new HttpServerSettings(
+        n.integer("max_connections", HttpServerSettings.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+        n.positiveDuration("read_header_timeout", HttpServerSettings.DEFAULT_READ_HEADER_TIMEOUT),
+        n.positiveDuration("read_timeout", HttpServerSettings.DEFAULT_READ_TIMEOUT),
+        n.positiveDuration("write_timeout", HttpServerSettings.DEFAULT_WRITE_TIMEOUT),
+        n.positiveDuration("idle_timeout", HttpServerSettings.DEFAULT_IDLE_TIMEOUT));
   }
 
   private HttpReceiverConfig http(ConfigNode n) {
@@ -355,7 +597,9 @@ final class ConfigBinder {
             HttpReceiverConfig.DEFAULT_MAX_REQUEST_BODY_SIZE,
             1,
             HttpReceiverConfig.MAX_REQUEST_BODY_SIZE_LIMIT),
-        n.optionalSection("tls", this::tlsServer));
+        n.optionalSection("tls", this::tlsServer),
+        auth(n),
+        httpServer(n));
   }
 
   private TlsServerConfig tlsServer(ConfigNode n) {
@@ -404,7 +648,10 @@ final class ConfigBinder {
         n.endpoint("endpoint", PrometheusExporterConfig.DEFAULT_ENDPOINT),
         n.positiveDuration("metric_expiration", PrometheusExporterConfig.DEFAULT_METRIC_EXPIRATION),
         n.bool("add_metric_suffixes", true),
-        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)));
+        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
+        n.optionalSection("tls", this::tlsServer),
+        auth(n),
+        httpServer(n));
   }
 
   private OtlpExporterConfig otlpExporter(ComponentId id, ConfigNode n) {
@@ -543,7 +790,9 @@ final class ConfigBinder {
     List<ComponentId> inForce = new java.util.ArrayList<>();
     for (int i = 0; i < enabled.size(); i++) {
       ComponentId id = enabled.get(i);
-      if (!declared.containsKey(id)) {
+      if (broken.contains(id)) {
+        continue; // its own errors were reported
+      } else if (!declared.containsKey(id)) {
         n.error("extensions", "[" + i + "]", id.toString(),
             "extension \"" + id + "\" is not declared under \"extensions\"");
       } else if (inForce.contains(id)) {

@@ -18,6 +18,12 @@ public record ProcessorsConfig(Map<ComponentId, ProcessorConfig> declared) {
     return new ProcessorsConfig(Map.of());
   }
 
+  /** The {@code memory_limiter} in force: the declared one, else {@link MemoryLimiterConfig#defaults()}. */
+  public MemoryLimiterConfig memoryLimiter() {
+    List<MemoryLimiterConfig> l = all(MemoryLimiterConfig.class);
+    return l.isEmpty() ? MemoryLimiterConfig.defaults() : l.get(0);
+  }
+
   /** Every declared processor of type {@code kind}, in file order. */
   public <T extends ProcessorConfig> List<T> all(Class<T> kind) {
     return declared.values().stream().filter(kind::isInstance).map(kind::cast).toList();

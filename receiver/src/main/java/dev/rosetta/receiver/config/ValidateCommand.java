@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * {@code rosetta validate --config FILE}: loads a configuration as the service would, without
- * starting anything, and reports the result.
+ * starting anything — the view files, and the credential files (token and htpasswd files, TLS
+ * certificates, keys, client CAs) read and checked too — and reports the result.
  *
  * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}); 1 invalid (every
  * problem on {@code err}, one per line); 2 usage error (a message and the usage line on {@code
@@ -86,6 +87,12 @@ public final class ValidateCommand {
       }
     } catch (dev.rosetta.model.view.ViewLoadException e) {
       e.errors().forEach(err::println);
+      return INVALID;
+    }
+    // and the credential files it names must be usable: tokens, htpasswd lines, certificate and key
+    java.util.List<ConfigError> credentials = CredentialFiles.problems(loaded);
+    if (!credentials.isEmpty()) {
+      credentials.forEach(err::println);
       return INVALID;
     }
     out.println(config + ": configuration is valid");

@@ -13,5 +13,9 @@
  * <p>Non-null by default: optional sections are {@link java.util.Optional}, collections are
  * unmodifiable copies, and no record component is ever {@code null}. Records are immutable and
  * therefore thread-safe; the loader holds no state.
+ *
+ * <p>Threads: loading runs on {@code main} at start, on {@code rosetta-config-reload} for a reload,
+ * and on the caller's thread for {@code rosetta validate}; the records are then read from every
+ * thread.
  */
 package dev.rosetta.receiver.config;

@@ -3,6 +3,7 @@ package dev.rosetta.receiver.exposition;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,9 +15,17 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Transport-neutral Prometheus scrape: content negotiation by {@code Accept} (text format 0.0.4 or
  * OpenMetrics 1.0.0), gzip by {@code Accept-Encoding}, optional {@code name[]} filter. The one place
- * that knows the exposition library. Thread-safe.
+ * that knows the exposition library.
+ *
+ * <p>The body is written as it is produced ({@link #write}): metric families are collected one at a
+ * time from the registry (the series store hands them out lazily), rendered through a 64 KiB
+ * character buffer, compressed on the way when asked, and passed to the transport's stream, which
+ * sends each chunk as it fills. Nothing holds the whole body. Thread-safe.
  */
 public final class ScrapeHandler {
+  /** How the body will be written: its media type and {@code Content-Encoding} ("" when none). */
+  public record Format(String contentType, String contentEncoding) {}
+
   /** A rendered scrape body with its headers; {@code contentEncoding} is "" when not compressed. */
   public record Response(String contentType, String contentEncoding, byte[] body) {}
 
@@ -26,20 +35,86 @@ public final class ScrapeHandler {
     this.registry = registry;
   }
 
+  /** The format for a request's {@code Accept} and {@code Accept-Encoding} headers (either may be null). */
+  public Format negotiate(String accept, String acceptEncoding) {
+    return new Format(TextFormat.chooseContentType(accept), acceptsGzip(acceptEncoding) ? "gzip" : "");
+  }
+
+  /**
+   * Writes the body in {@code format} to {@code out} and closes {@code out} once the body is
+   * complete. A failure while rendering or writing is thrown and {@code out} is left open (closing
+   * it would end the body as if it were complete); what was written stays written.
+   */
+  public void write(Format format, Set<String> names, OutputStream out) throws IOException {
+    Gate gate = new Gate(out);
+    OutputStream target = format.contentEncoding().equals("gzip") ? new GZIPOutputStream(gate, 1 << 16) : gate;
+    Writer w = new Utf8Writer(target);
+    try {
+      var samples = names.isEmpty() ? registry.metricFamilySamples() : registry.filteredMetricFamilySamples(names);
+      TextFormat.writeFormat(format.contentType(), w, samples);
+    } catch (IOException | RuntimeException | Error e) {
+      gate.shut();
+      try {
+        target.close(); // frees the compressor; nothing more reaches out
+      } catch (IOException ignored) {
+        // the gate swallows everything
+      }
+      throw e;
+    }
+    w.close();
+  }
+
+  /** Passes bytes on until shut; after that drops writes and does not close the stream below. */
+  private static final class Gate extends FilterOutputStream {
+    private boolean shut;
+
+    Gate(OutputStream out) {
+      super(out);
+    }
+
+    void shut() {
+      shut = true;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!shut) {
+        out.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (!shut) {
+        out.write(b, off, len);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (!shut) {
+        out.flush();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!shut) {
+        out.close();
+      }
+    }
+  }
+
+  /** The whole body in memory (tests and tools; the server streams with {@link #write}). */
   public Response scrape(String accept, String acceptEncoding, Set<String> names) {
-    String contentType = TextFormat.chooseContentType(accept);
-    boolean gzip = acceptsGzip(acceptEncoding);
+    Format f = negotiate(accept, acceptEncoding);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     try {
-      OutputStream out = gzip ? new GZIPOutputStream(bytes, 1 << 16) : bytes;
-      try (Writer w = new Utf8Writer(out)) {
-        var samples = names.isEmpty() ? registry.metricFamilySamples() : registry.filteredMetricFamilySamples(names);
-        TextFormat.writeFormat(contentType, w, samples);
-      }
+      write(f, names, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Response(contentType, gzip ? "gzip" : "", bytes.toByteArray());
+    return new Response(f.contentType(), f.contentEncoding(), bytes.toByteArray());
   }
 
   static boolean acceptsGzip(String acceptEncoding) {

@@ -22,5 +22,10 @@
  *
  * <p>Non-null by default: parameters, return values and record components are never {@code null};
  * absence is expressed with {@link java.util.Optional} or empty collections.
+ *
+ * <p>Threads: {@code offer} is called on the ingest threads ({@code rosetta-ingest-N}, {@code
+ * rosetta-ingest-large-N}); the forwarder's own batcher and sender threads take it from there, and
+ * gRPC's client threads complete the sends. {@code shutdown} runs on the thread that stops the
+ * service.
  */
 package dev.rosetta.receiver.forward;

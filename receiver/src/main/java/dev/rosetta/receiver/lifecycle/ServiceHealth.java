@@ -51,6 +51,11 @@ public final class ServiceHealth {
     }
   }
 
+  /** Reports a thread's uncaught exception as fatal; for threads made by other factories. */
+  public Thread.UncaughtExceptionHandler uncaughtExceptionHandler() {
+    return (th, e) -> fatal("thread " + th.getName(), e);
+  }
+
   /**
    * A factory of daemon threads named {@code prefix-N} whose uncaught exceptions are reported as
    * fatal.

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * accepts — refused points left out, aggregated families as their aggregates — is offered to the
  * forward queue; when the queue refuses, the request is answered OVERLOADED and nothing of it is
  * applied, so a sender's retry cannot count anything twice. Only then is the batch committed.
- * Thread-safe.
+ * Thread-safe; called from the ingest threads ({@code rosetta-ingest-N}, {@code
+ * rosetta-ingest-large-N}) and the scrape workers, never from a network event loop; it blocks only as
+ * long as the forward offer does.
  */
 public final class IngestService {
   /** The answer to one export request. */

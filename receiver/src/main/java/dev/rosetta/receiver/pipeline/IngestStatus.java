@@ -10,6 +10,8 @@ import io.grpc.Status;
 public enum IngestStatus {
   /** Everything accepted, or some points refused: answered with {@code partial_success}. */
   OK(200, Status.Code.OK, "ok"),
+  /** A missing or invalid credential (the receiver has {@code auth}); the body was not read. */
+  UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, "unauthenticated"),
   /** The body is not a valid OTLP message in its encoding. */
   MALFORMED(400, Status.Code.INVALID_ARGUMENT, "malformed"),
   /** No route for the path (HTTP only). */

@@ -8,9 +8,10 @@ import dev.rosetta.model.MetricBatch;
  *
  * <p>Contract: {@link #process} receives an immutable batch that the caller keeps owning, and returns
  * the batch for the next stage: the same instance when it changes nothing (callers may rely on
- * identity to skip work), otherwise a new one. A stage never mutates its input, never blocks (no
- * I/O, no locks held across calls: it runs on network event-loop threads) and is called
- * concurrently from many threads. A stage that drops data counts what it dropped itself.
+ * identity to skip work), otherwise a new one. A stage never mutates its input, does no I/O and
+ * holds no lock across calls (it runs on the ingest threads, several at once, with other requests
+ * waiting for them), and is called concurrently from many threads. A stage that drops data counts
+ * what it dropped itself.
  */
 @FunctionalInterface
 public interface MetricStage {

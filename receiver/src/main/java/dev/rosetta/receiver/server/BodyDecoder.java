@@ -1,5 +1,6 @@
 package dev.rosetta.receiver.server;
 
+import dev.rosetta.receiver.admission.RequestBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,9 @@ import java.util.zip.ZipException;
 /**
  * Decodes an HTTP request body by its {@code Content-Encoding} (identity, gzip, zstd, deflate), reading
  * at most {@code limit} decoded bytes: a body that would inflate beyond the limit is refused as soon
- * as the limit is passed, so a compression bomb never inflates whole.
+ * as the limit is passed, so a compression bomb never inflates whole. A compressed body's decoded
+ * bytes are reserved in the request's memory budget as they are produced, so inflation also stops
+ * as soon as the budget does not allow more.
  */
 public final class BodyDecoder {
   /** The body is larger than the limit once decoded. */
@@ -64,9 +67,33 @@ public final class BodyDecoder {
     return encoding == null ? "" : encoding.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** The decoded body. The input buffer is not released. */
+  /** Reserves decoded bytes as they are produced; throws when the budget does not allow them. */
+  @FunctionalInterface
+  public interface Growth {
+    void grow(long decodedBytes) throws RequestBudget.OverBudgetException;
+
+    /** No accounting (the caller reserved already). */
+    Growth NONE = n -> {};
+  }
+
+  /** The decoded body, without memory accounting. The input buffer is not released. */
   public static byte[] decode(ByteBuf body, String encoding, long limit)
       throws TooLargeException, UnsupportedEncodingException, CorruptBodyException {
+    try {
+      return decode(body, encoding, limit, Growth.NONE);
+    } catch (RequestBudget.OverBudgetException e) {
+      throw new IllegalStateException("unreachable: no budget", e);
+    }
+  }
+
+  /**
+   * The decoded body; the decoded bytes of a compressed body are passed to {@code growth} as they
+   * are produced (an identity body's were reserved with the body). The input buffer is not
+   * released.
+   */
+  public static byte[] decode(ByteBuf body, String encoding, long limit, Growth growth)
+      throws TooLargeException, UnsupportedEncodingException, CorruptBodyException,
+      RequestBudget.OverBudgetException {
     String e = normalize(encoding);
     if (e.isEmpty() || e.equals("identity")) {
       if (body.readableBytes() > limit) {
@@ -89,6 +116,7 @@ public final class BodyDecoder {
           throw new TooLargeException("request body exceeds the limit of " + limit + " bytes once decoded ("
               + e + ")");
         }
+        growth.grow(n);
         out.write(buf, 0, n);
       }
       return out.toByteArray();

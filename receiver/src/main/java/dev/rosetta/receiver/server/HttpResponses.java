@@ -2,7 +2,6 @@ package dev.rosetta.receiver.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,7 +13,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Writing complete responses with Content-Length and keep-alive handled. */
+/**
+ * Writing complete responses with Content-Length and keep-alive handled, on connections of a {@link
+ * NettyHttpServer}.
+ */
 public final class HttpResponses {
   private HttpResponses() {}
 
@@ -33,10 +35,10 @@ public final class HttpResponses {
     HttpUtil.setContentLength(resp, body.readableBytes());
     boolean keepAlive = !close && req != null && HttpUtil.isKeepAlive(req);
     HttpUtil.setKeepAlive(resp, keepAlive);
-    var f = ctx.writeAndFlush(resp);
-    if (!keepAlive) {
-      f.addListener(ChannelFutureListener.CLOSE);
-    }
+    // a response without keep-alive closes the connection once written: the connection handling
+    // (HttpExchangeHandler) does it, lingering while the request's body still arrives so that the
+    // client reads the answer rather than a reset
+    ctx.writeAndFlush(resp);
   }
 
   public static void text(ChannelHandlerContext ctx, HttpRequest req, int status, String text) {

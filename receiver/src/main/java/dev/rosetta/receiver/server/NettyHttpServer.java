@@ -1,115 +1,255 @@
 package dev.rosetta.receiver.server;
 
+import dev.rosetta.receiver.admission.Admission;
+import dev.rosetta.receiver.config.HttpServerSettings;
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
+import dev.rosetta.receiver.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.PreferHeapByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * A small Netty HTTP/1.1 server: exact-path routes to {@link HttpHandler}s, a body limit on the
- * wire bytes (a larger body gets the {@code oversized} handler's answer and the connection closes),
- * idle connections closed after two minutes, optional TLS. Start and stop are idempotent; a failed
- * bind releases everything it took.
+ * A Netty HTTP/1.1 server: exact-path {@link Route}s, optional TLS ({@link ServerTls}: certificates
+ * re-read when they change, plaintext clients refused), and the connection rules of
+ * {@link HttpServerSettings} (a cap on connections, header and body read deadlines, idle timeout
+ * between exchanges only, write timeout, pipelined requests answered in order one at a time).
+ *
+ * <p>Threads: one accept thread ({@code <name>-accept-1}) and {@code workers} event loops ({@code
+ * <name>-N}) doing I/O only: reading, writing, TLS, request heads, admission. Handlers run where
+ * their route says ({@link Route}). Buffers come from the heap (no pooled or direct memory), so the
+ * heap limit and the memory limiter bound what bodies hold.
+ *
+ * <p>Per connection the pipeline is: {@code tls-guard}, {@code tls}, {@code tls-events} (when
+ * TLS), {@code write-timeout}, {@code request-start}, {@code http}, {@code flow-control}, {@code
+ * exchange}, then the handlers given to {@link Builder#beforeAdmission} (authentication: they see
+ * each request head and body chunk before admission and may answer a request themselves, which
+ * drops the rest of it; one that needs time for a request pauses the connection's {@link ReadGate}),
+ * then {@code router} (admission, routing, dispatch). Start and stop are idempotent; a failed bind
+ * releases everything it took.
  */
 public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NettyHttpServer.class.getName());
+  /** Heap buffers everywhere, unpooled: memory held by a connection is garbage once released. */
+  static final ByteBufAllocator ALLOCATOR = new PreferHeapByteBufAllocator(new UnpooledByteBufAllocator(false));
+  static final int MAX_INITIAL_LINE = 8192;
+  static final int MAX_HEADER_SIZE = 16384;
+  static final int MAX_CHUNK_SIZE = 65536;
 
   private final String name;
   private final InetSocketAddress address;
-  private final Map<String, HttpHandler> routes;
-  private final HttpHandler notFound;
-  private final HttpHandler oversized;
-  private final int maxContentLength;
+  private final Map<String, Route> routes;
+  private final Route notFound;
+  private final long maxBodyBytes;
   private final int workerThreads;
-  private final Optional<SslContext> ssl;
+  private final Optional<ServerTls> tls;
+  private final HttpServerSettings settings;
+  private final ServiceHealth health;
+  private final ServerMetrics metrics;
+  private final Optional<Admission> admission;
+  private final List<Map.Entry<String, Supplier<ChannelHandler>>> beforeAdmission;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel channel;
 
-  public NettyHttpServer(String name, InetSocketAddress address, Map<String, HttpHandler> routes,
-      HttpHandler notFound, HttpHandler oversized, int maxContentLength, int workerThreads,
-      Optional<SslContext> ssl) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.address = Objects.requireNonNull(address, "address");
-    this.routes = Map.copyOf(routes);
-    this.notFound = Objects.requireNonNull(notFound, "notFound");
-    this.oversized = Objects.requireNonNull(oversized, "oversized");
-    this.maxContentLength = maxContentLength;
-    this.workerThreads = workerThreads;
-    this.ssl = Objects.requireNonNull(ssl, "ssl");
+  private NettyHttpServer(Builder b) {
+    this.name = b.name;
+    this.address = b.address;
+    this.routes = Map.copyOf(b.routes);
+    this.notFound = b.notFound;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.workerThreads = b.workerThreads;
+    this.tls = b.tls;
+    this.settings = b.settings;
+    this.health = b.health;
+    this.metrics = b.metrics;
+    this.admission = b.admission;
+    this.beforeAdmission = List.copyOf(b.beforeAdmission);
+    if (admission.isEmpty() && routes.values().stream().anyMatch(r -> r instanceof Route.Ingest)) {
+      throw new IllegalArgumentException(name + ": ingest routes need admission");
+    }
+  }
+
+  public static Builder builder(String name, InetSocketAddress address) {
+    return new Builder(name, address);
+  }
+
+  /** Settings of a {@link NettyHttpServer}. */
+  public static final class Builder {
+    private final String name;
+    private final InetSocketAddress address;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private Route notFound = Route.inline((ctx, req) -> HttpResponses.text(ctx, req, 404, "not found\n"));
+    private long maxBodyBytes = 64 * 1024;
+    private int workerThreads = 1;
+    private Optional<ServerTls> tls = Optional.empty();
+    private HttpServerSettings settings = HttpServerSettings.defaults();
+    private ServiceHealth health = new ServiceHealth();
+    private ServerMetrics metrics;
+    private Optional<Admission> admission = Optional.empty();
+    private final List<Map.Entry<String, Supplier<ChannelHandler>>> beforeAdmission = new ArrayList<>();
+
+    private Builder(String name, InetSocketAddress address) {
+      this.name = Objects.requireNonNull(name, "name");
+      this.address = Objects.requireNonNull(address, "address");
+    }
+
+    public Builder route(String path, Route route) {
+      routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    public Builder routes(Map<String, Route> all) {
+      all.forEach(this::route);
+      return this;
+    }
+
+    public Builder notFound(Route route) {
+      this.notFound = Objects.requireNonNull(route, "route");
+      return this;
+    }
+
+    /** The largest body read, in bytes as received (default 64 KiB). */
+    public Builder maxBodyBytes(long bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    public Builder workerThreads(int n) {
+      this.workerThreads = Math.max(1, n);
+      return this;
+    }
+
+    public Builder tls(Optional<ServerTls> tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    public Builder settings(HttpServerSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    public Builder health(ServiceHealth health) {
+      this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
+    public Builder metrics(ServerMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    public Builder admission(Admission admission) {
+      this.admission = Optional.of(admission);
+      return this;
+    }
+
+    /**
+     * A handler placed after the connection handling and before admission, one new instance per
+     * connection (authentication goes here). It sees each request head and body chunk first; to
+     * refuse a request it writes a complete response and drops the request's messages (the
+     * connection handling drops the rest of the body). A handler that decides off the event loop
+     * pauses the connection's {@link ReadGate} meanwhile, so that nothing more is read, and holds
+     * what it was handed until it resumes the gate.
+     */
+    public Builder beforeAdmission(String handlerName, Supplier<ChannelHandler> handler) {
+      beforeAdmission.add(Map.entry(Objects.requireNonNull(handlerName, "handlerName"),
+          Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
+
+    public NettyHttpServer build() {
+      if (metrics == null) {
+        metrics = ServerMetrics.unregistered();
+      }
+      return new NettyHttpServer(this);
+    }
   }
 
   /**
    * Binds and starts serving.
    *
-   * @throws java.net.BindException (or another IOException) naming the address when it cannot bind
+   * @throws BindException (or another IOException) naming the address when it cannot bind
    */
-  public synchronized void start() throws java.io.IOException {
+  public synchronized void start() throws IOException {
     if (channel != null) {
       return;
     }
-    boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
-        NioIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory(name, true),
-        NioIoHandler.newFactory());
+    boss = EventLoops.nio(name + "-accept", 1, health);
+    workers = EventLoops.nio(name, workerThreads, health);
+    ConnectionLimiter limiter = new ConnectionLimiter(name, settings.maxConnections(), metrics);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .handler(limiter)
+        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ssl.ifPresent(s -> ch.pipeline().addLast("tls", s.newHandler(ch.alloc())));
-            ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, 120, TimeUnit.SECONDS))
-                .addLast("codec", new HttpServerCodec())
-                .addLast("keepalive", new HttpServerKeepAliveHandler())
-                .addLast("aggregate", new LimitedAggregator(maxContentLength))
-                .addLast("route", new Router());
+            configure(ch.pipeline(), ch);
           }
         });
-    io.netty.channel.ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+    ChannelFuture bound = b.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       shutdownGroups();
       Throwable cause = bound.cause();
-      if (cause instanceof java.net.BindException be) {
+      if (cause instanceof BindException be) {
         throw bindError(be);
       }
-      throw new java.io.IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
+      throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
           + cause.getMessage(), cause);
     }
     channel = bound.channel();
     LOG.info(name + " listening on " + boundAddress());
   }
 
-  private java.net.BindException bindError(java.net.BindException e) {
-    java.net.BindException be = new java.net.BindException(
+  private void configure(ChannelPipeline p, SocketChannel ch) {
+    tls.ifPresent(t -> t.addTo(p));
+    p.addLast("write-timeout", new WriteTimeoutHandler(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    HttpExchangeHandler exchange = new HttpExchangeHandler(name, settings, metrics, Math.max(maxBodyBytes, 1 << 20));
+    p.addLast("request-start", new HttpExchangeHandler.RequestStart(exchange));
+    p.addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
+        .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK_SIZE)));
+    p.addLast("flow-control", new FlowControlHandler());
+    p.addLast("exchange", exchange);
+    for (Map.Entry<String, Supplier<ChannelHandler>> e : beforeAdmission) {
+      p.addLast(e.getKey(), e.getValue().get());
+    }
+    p.addLast("router", new RouterHandler(name, routes, notFound, maxBodyBytes, admission));
+  }
+
+  private BindException bindError(BindException e) {
+    BindException be = new BindException(
         "cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage());
     be.initCause(e);
     return be;
@@ -122,6 +262,10 @@ public final class NettyHttpServer implements AutoCloseable {
 
   public synchronized boolean isRunning() {
     return channel != null && channel.isActive();
+  }
+
+  public String name() {
+    return name;
   }
 
   /** Closes the listener and the connections; idempotent, safe before start. */
@@ -147,65 +291,5 @@ public final class NettyHttpServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  private final class LimitedAggregator extends HttpObjectAggregator {
-    LimitedAggregator(int max) {
-      super(max);
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      if (oversized instanceof HttpRequest req) {
-        // Answer in the route's format; the unread rest of the body makes the connection unusable.
-        io.netty.handler.codec.http.DefaultFullHttpRequest head = new io.netty.handler.codec.http.DefaultFullHttpRequest(
-            req.protocolVersion(), req.method(), req.uri());
-        head.headers().set(req.headers());
-        head.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
-        try {
-          NettyHttpServer.this.oversized.handle(ctx, head);
-        } finally {
-          head.release();
-        }
-      } else {
-        ctx.close();
-      }
-    }
-  }
-
-  private final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      if (!req.decoderResult().isSuccess()) {
-        HttpResponses.send(ctx, req, 400, "text/plain; charset=utf-8",
-            io.netty.buffer.Unpooled.copiedBuffer("malformed HTTP request\n", java.nio.charset.StandardCharsets.UTF_8),
-            Map.of(), true);
-        return;
-      }
-      String path = new QueryStringDecoder(req.uri()).path();
-      HttpHandler h = routes.getOrDefault(path, notFound);
-      try {
-        h.handle(ctx, req);
-      } catch (RuntimeException | LinkageError e) {
-        // a fault of ours: the sender gets a 500, never a silently dropped connection
-        LOG.log(Level.WARNING, name + ": internal error handling " + req.method() + " " + path, e);
-        HttpResponses.text(ctx, req, 500, "internal error: " + e + "\n");
-      }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent) {
-        ctx.close();
-      } else {
-        super.userEventTriggered(ctx, evt);
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      LOG.log(Level.FINE, name + ": connection error", cause);
-      ctx.close();
-    }
   }
 }

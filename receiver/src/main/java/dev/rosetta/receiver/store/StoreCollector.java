@@ -10,7 +10,11 @@ import java.util.Map;
  * Renders a {@link SeriesStore} as simpleclient metric families: counters, gauges, histograms
  * (cumulative {@code _bucket} samples with {@code le}, {@code _count}, {@code _sum}), summaries and
  * one {@code target_info} family for resource attributes. Each series is read under its own lock,
- * so a scrape never sees a half-applied point. Thread-safe.
+ * so a scrape never sees a half-applied point.
+ *
+ * <p>Families are built one at a time as the scrape iterates over them ({@link #collect()} returns
+ * a list whose iterator builds each family when it is reached), so a scrape of a large store holds
+ * the samples of one family at a time, not of the whole store. Thread-safe.
  */
 public final class StoreCollector extends Collector {
   private final SeriesStore store;
@@ -21,13 +25,103 @@ public final class StoreCollector extends Collector {
 
   @Override
   public List<MetricFamilySamples> collect() {
-    List<MetricFamilySamples> out = new ArrayList<>(store.familyCount() + 1);
-    for (SeriesStore.Family f : store.families().values()) {
-      MetricFamilySamples mfs = family(f);
-      if (mfs != null) {
-        out.add(mfs);
-      }
+    return new LazyFamilies(new ArrayList<>(store.families().values()), null);
+  }
+
+  @Override
+  public List<MetricFamilySamples> collect(io.prometheus.client.Predicate<String> sampleNameFilter) {
+    if (sampleNameFilter == null) {
+      return collect();
     }
+    return new LazyFamilies(new ArrayList<>(store.families().values()), sampleNameFilter);
+  }
+
+  /**
+   * The families of a snapshot of the store's family list, each built when the iteration reaches it
+   * (families without samples, or without a sample name the filter accepts, are skipped), then
+   * {@code target_info}. {@code get} and {@code size} build the whole list once.
+   */
+  private final class LazyFamilies extends java.util.AbstractList<MetricFamilySamples> {
+    private final List<SeriesStore.Family> families;
+    private final io.prometheus.client.Predicate<String> filter;
+    private List<MetricFamilySamples> all;
+
+    LazyFamilies(List<SeriesStore.Family> families, io.prometheus.client.Predicate<String> filter) {
+      this.families = families;
+      this.filter = filter;
+    }
+
+    @Override
+    public java.util.Iterator<MetricFamilySamples> iterator() {
+      return new java.util.Iterator<>() {
+        private int i;
+        private boolean targetsDone;
+        private MetricFamilySamples next;
+
+        @Override
+        public boolean hasNext() {
+          while (next == null) {
+            MetricFamilySamples candidate;
+            if (i < families.size()) {
+              candidate = family(families.get(i++));
+            } else if (!targetsDone) {
+              targetsDone = true;
+              candidate = targetInfo();
+            } else {
+              return false;
+            }
+            if (candidate != null && accepted(candidate)) {
+              next = candidate;
+            }
+          }
+          return true;
+        }
+
+        @Override
+        public MetricFamilySamples next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          MetricFamilySamples n = next;
+          next = null;
+          return n;
+        }
+      };
+    }
+
+    private boolean accepted(MetricFamilySamples f) {
+      if (filter == null) {
+        return true;
+      }
+      for (String name : f.getNames()) {
+        if (filter.test(name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private List<MetricFamilySamples> all() {
+      if (all == null) {
+        List<MetricFamilySamples> out = new ArrayList<>();
+        iterator().forEachRemaining(out::add);
+        all = out;
+      }
+      return all;
+    }
+
+    @Override
+    public MetricFamilySamples get(int index) {
+      return all().get(index);
+    }
+
+    @Override
+    public int size() {
+      return all().size();
+    }
+  }
+
+  private MetricFamilySamples targetInfo() {
     Map<Labels, SeriesStore.Target> targets = store.targets();
     if (!targets.isEmpty()) {
       List<MetricFamilySamples.Sample> samples = new ArrayList<>(targets.size());
@@ -37,9 +131,9 @@ public final class StoreCollector extends Collector {
         Labels all = b.build();
         samples.add(new MetricFamilySamples.Sample("target_info", all.names(), all.values(), 1));
       }
-      out.add(new MetricFamilySamples("target", Type.INFO, "Target metadata", samples));
+      return new MetricFamilySamples("target", Type.INFO, "Target metadata", samples);
     }
-    return out;
+    return null;
   }
 
   private static MetricFamilySamples family(SeriesStore.Family f) {

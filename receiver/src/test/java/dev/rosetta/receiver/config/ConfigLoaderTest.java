@@ -210,7 +210,8 @@ class ConfigLoaderTest {
     assertThat(c.exporters().prometheus())
         .isEqualTo(
             new PrometheusExporterConfig(
-                new Endpoint("localhost", 19464), Duration.ofSeconds(90), false, true));
+                new Endpoint("localhost", 19464), Duration.ofSeconds(90), false, true, Optional.empty(),
+                Optional.empty()));
 
     OtlpExporterConfig otlp = c.exporters().otlp().orElseThrow();
     assertThat(otlp.endpoint()).isEqualTo(new Endpoint("otlp.example.com", 443));

@@ -1,0 +1,11 @@
+/**
+ * The series store: the latest value of every series, delta to cumulative, expiry, limits, and its
+ * rendering as simpleclient families for {@code /metrics}.
+ *
+ * <p>Threads: written by the ingest threads ({@code rosetta-ingest-N}, {@code
+ * rosetta-ingest-large-N}); read by the exposition threads ({@code rosetta-exposition-N}) one family at a
+ * time; expired by {@code rosetta-expiry}; its limits set from {@code rosetta-config-reload}.
+ * Families and series live in concurrent maps, and each series is read and written under its own
+ * lock. Non-null by default.
+ */
+package dev.rosetta.receiver.store;

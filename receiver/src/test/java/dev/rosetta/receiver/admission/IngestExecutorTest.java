@@ -1,0 +1,90 @@
+package dev.rosetta.receiver.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rosetta.receiver.lifecycle.ServiceHealth;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The ingest lanes: which requests go where, how many each takes, and what a dying task does. */
+class IngestExecutorTest {
+  @Test
+  void largeRequestsGoToTheirOwnLane() {
+    IngestExecutor e = new IngestExecutor(4, new ServiceHealth());
+    try {
+      assertThat(e.laneFor(1000)).isSameAs(e.small());
+      assertThat(e.laneFor(IngestExecutor.LARGE_REQUEST_BYTES - 1)).isSameAs(e.small());
+      assertThat(e.laneFor(IngestExecutor.LARGE_REQUEST_BYTES)).isSameAs(e.large());
+      assertThat(e.small().threads()).isEqualTo(4);
+      assertThat(e.large().threads()).isEqualTo(2);
+    } finally {
+      e.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aFullLaneRefusesAndTakesAgainOnceRequestsFinish() throws Exception {
+    IngestExecutor e = new IngestExecutor(1, new ServiceHealth());
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      IngestExecutor.Lane lane = e.small();
+      List<Boolean> taken = new ArrayList<>();
+      for (int i = 0; i < lane.capacity() + 1; i++) {
+        taken.add(lane.trySubmit(() -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+          }
+        }));
+      }
+      assertThat(taken.subList(0, lane.capacity())).containsOnly(true);
+      assertThat(taken.get(lane.capacity())).as("one past the capacity").isFalse();
+      assertThat(lane.full()).isTrue();
+      assertThat(lane.tryEnter()).isFalse();
+      release.countDown();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (lane.admitted() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(lane.admitted()).isZero();
+      assertThat(lane.tryEnter()).isTrue();
+      lane.exit();
+      assertThat(lane.trySubmit(() -> {})).isTrue();
+    } finally {
+      release.countDown();
+      e.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aTaskThatDiesOfAnErrorMakesTheServiceUnhealthy() throws Exception {
+    ServiceHealth health = new ServiceHealth();
+    IngestExecutor e = new IngestExecutor(1, health);
+    try {
+      assertThat(e.small().trySubmit(() -> {
+        throw new OutOfMemoryError("simulated");
+      })).isTrue();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (health.isHealthy() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(health.fault().orElseThrow().describe()).contains("thread rosetta-ingest-").contains("simulated");
+      assertThat(e.small().trySubmit(() -> {})).as("the lane goes on with a new thread").isTrue();
+    } finally {
+      e.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void afterShutdownNothingIsTaken() {
+    IngestExecutor e = new IngestExecutor(1, new ServiceHealth());
+    e.shutdown(Duration.ZERO);
+    assertThat(e.small().trySubmit(() -> {})).isFalse();
+    assertThat(e.small().full()).isTrue();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.rosetta.receiver.it;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.rosetta.model.Metric;
+import dev.rosetta.model.MetricBatch;
+import dev.rosetta.model.ResourceMetrics;
+import dev.rosetta.model.ScopeMetrics;
+import dev.rosetta.receiver.pipeline.IngestService;
+import dev.rosetta.receiver.pipeline.MetricStage;
+import dev.rosetta.receiver.pipeline.Pipeline;
+import dev.rosetta.receiver.store.SeriesStore;
+import dev.rosetta.receiver.telemetry.SelfMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pipeline stage that holds every batch with a metric named {@value #NAME} until released (at
+ * most a minute), standing for an expensive request; and the wiring that puts it in front of the
+ * service's pipeline (views are left out: names stay raw).
+ */
+final class BlockingStage implements MetricStage {
+  static final String NAME = "block.me";
+
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger held = new AtomicInteger();
+  private final AtomicInteger entered = new AtomicInteger();
+
+  @Override
+  public MetricBatch process(MetricBatch batch) {
+    if (!contains(batch)) {
+      return batch;
+    }
+    entered.incrementAndGet();
+    held.incrementAndGet();
+    try {
+      release.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      held.decrementAndGet();
+    }
+    return batch;
+  }
+
+  private static boolean contains(MetricBatch batch) {
+    for (ResourceMetrics r : batch.resources()) {
+      for (ScopeMetrics s : r.scopes()) {
+        for (Metric m : s.metrics()) {
+          if (m.name().equals(NAME)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Requests held now. */
+  int held() {
+    return held.get();
+  }
+
+  /** Requests that reached the stage so far. */
+  int entered() {
+    return entered.get();
+  }
+
+  void awaitHeld(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (held.get() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected " + n + " held requests, have " + held.get());
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  void release() {
+    release.countDown();
+  }
+
+  /** Wiring that runs this stage before the store (no views, no forwarding). */
+  com.google.inject.Module module() {
+    BlockingStage stage = this;
+    return new AbstractModule() {
+      @Provides
+      @Singleton
+      IngestService ingest(SeriesStore store, SelfMetrics metrics) {
+        return new IngestService(new Pipeline(List.of(stage)), store, Optional.empty(), metrics,
+            Duration.ofSeconds(5));
+      }
+    };
+  }
+}
