@@ -165,8 +165,10 @@ public final class ConfigReloader implements AutoCloseable {
     fingerprint = fingerprint(current);
     lastOk = false;
     reloads.inc(1, "failure");
-    LOG.warning("configuration reload rejected; the running configuration stays. " + errors.size()
-        + " error(s):\n  " + String.join("\n  ", errors));
+    // one line, whatever the number of errors: a log pipeline keeps them together
+    dev.rosetta.receiver.telemetry.LogFields.of("file", file.toString(), "errors", errors).log(LOG, Level.WARNING,
+        "configuration reload rejected; the running configuration stays. " + errors.size()
+            + (errors.size() == 1 ? " error: " : " errors: ") + String.join("; ", errors));
     return false;
   }
 

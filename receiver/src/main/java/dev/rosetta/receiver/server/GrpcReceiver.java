@@ -70,7 +70,7 @@ public final class GrpcReceiver implements AutoCloseable {
       throw be;
     }
     server = s;
-    LOG.info("OTLP/gRPC listening on " + boundAddress());
+    LOG.info("OTLP/gRPC listening on " + dev.rosetta.receiver.telemetry.Formats.address(boundAddress()));
   }
 
   public synchronized InetSocketAddress boundAddress() {

@@ -105,7 +105,7 @@ public final class NettyHttpServer implements AutoCloseable {
           + cause.getMessage(), cause);
     }
     channel = bound.channel();
-    LOG.info(name + " listening on " + boundAddress());
+    LOG.info(name + " listening on " + dev.rosetta.receiver.telemetry.Formats.address(boundAddress()));
   }
 
   private java.net.BindException bindError(java.net.BindException e) {
