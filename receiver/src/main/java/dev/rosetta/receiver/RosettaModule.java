@@ -101,7 +101,7 @@ public final class RosettaModule extends AbstractModule {
             config.limits().maxSeries(), config.limits().maxSeriesPerFamily()),
         System::currentTimeMillis,
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
-    registry.register(new StoreCollector(store));
+    registry.register(new StoreCollector(store, p.exposition()));
     registry.register(new StoreMetrics(store));
     return store;
   }
@@ -177,7 +177,7 @@ public final class RosettaModule extends AbstractModule {
   @Provides
   @Singleton
   ScrapeHandler scrapeHandler(CollectorRegistry registry) {
-    return new ScrapeHandler(registry);
+    return new ScrapeHandler(registry, config.exporters().prometheus().exposition().enableOpenMetrics());
   }
 
   @Provides

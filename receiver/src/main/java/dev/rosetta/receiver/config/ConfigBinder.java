@@ -266,7 +266,8 @@ final class ConfigBinder {
         n.endpoint("endpoint", PrometheusExporterConfig.DEFAULT_ENDPOINT),
         n.positiveDuration("metric_expiration", PrometheusExporterConfig.DEFAULT_METRIC_EXPIRATION),
         n.bool("add_metric_suffixes", true),
-        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)));
+        n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
+        PrometheusExposition.bind(n));
   }
 
   private OtlpExporterConfig otlpExporter(ConfigNode n) {
@@ -385,10 +386,9 @@ final class ConfigBinder {
       }
     }
     extensions = new ExtensionsConfig(declared, inForce);
-    LogLevel level =
-        n.section("telemetry", t -> t.section("logs", l -> l.enumValue("level", LogLevel.INFO)));
+    LogsConfig logs = n.section("telemetry", TelemetryBinder::telemetry);
     return new ServiceConfig(
-        level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+        logs, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
   }
 
   // ---- views --------------------------------------------------------------------------------
