@@ -2,11 +2,12 @@ package dev.rosetta.receiver;
 
 import dev.rosetta.receiver.cli.ExplainCommand;
 import dev.rosetta.receiver.cli.RelabelCommand;
-import dev.rosetta.receiver.config.ConfigException;
+import dev.rosetta.receiver.config.FileCheck;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.ValidateCommand;
 import dev.rosetta.receiver.telemetry.Formats;
+import dev.rosetta.receiver.views.ConfigCheck;
 import dev.rosetta.receiver.telemetry.LogFields;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,11 +97,16 @@ public final class Main {
       }
     }
     RosettaConfig config;
-    try {
-      config = configFile == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(configFile, env);
-    } catch (ConfigException e) {
-      e.errors().forEach(er -> err.println("rosetta: " + er));
-      return 1;
+    if (configFile == null) {
+      config = ConfigLoader.embeddedDefault();
+    } else {
+      // the file and the view files it names, every problem reported before anything starts
+      ConfigCheck.Result checked = ConfigCheck.run(configFile, env, FileCheck.readable());
+      if (!checked.ok()) {
+        checked.errors().forEach(line -> err.println("rosetta: " + line));
+        return 1;
+      }
+      config = checked.config().orElseThrow();
     }
     Logging.configure(config.service().logs());
     Logger log = Logger.getLogger(Main.class.getName());

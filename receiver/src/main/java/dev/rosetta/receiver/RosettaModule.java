@@ -147,11 +147,8 @@ public final class RosettaModule extends AbstractModule {
 
   /** Files besides the configuration file whose change triggers a reload (view files). */
   static List<java.nio.file.Path> watchedFiles(RosettaConfig config) {
-    try {
-      return ViewFiles.expand(config.views().baseDirectory(), config.views().files());
-    } catch (ViewLoadException e) {
-      return List.of(); // the reload reports it
-    }
+    // the files of the globs that match; a glob that matches nothing is the reload's to report
+    return ViewFiles.expandAll(config.views().baseDirectory(), config.views().files()).files();
   }
 
   /** The stages between decoding and the sinks, as the configuration asks. */

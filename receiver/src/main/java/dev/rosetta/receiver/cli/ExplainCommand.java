@@ -11,11 +11,12 @@ import dev.rosetta.model.view.AttributeLabel;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewLoadException;
 import dev.rosetta.model.view.ViewSet;
-import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.ViewsConfig;
+import dev.rosetta.receiver.views.ConfigCheck;
 import dev.rosetta.receiver.views.ConfiguredViews;
+import dev.rosetta.receiver.config.FileCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,21 +118,31 @@ public final class ExplainCommand {
     }
 
     RosettaConfig rosetta;
-    try {
-      rosetta = config == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(Path.of(config), env);
-    } catch (InvalidPathException e) {
-      err.println(config + ": invalid file name: " + e.getReason());
-      return FAILED;
-    } catch (ConfigException e) {
-      e.errors().forEach(err::println);
-      return FAILED;
-    }
     ViewSet views;
-    try {
-      views = ConfiguredViews.load(rosetta.views(), 0);
-    } catch (ViewLoadException e) {
-      e.errors().forEach(err::println);
-      return FAILED;
+    if (config == null) {
+      rosetta = ConfigLoader.embeddedDefault();
+      try {
+        views = ConfiguredViews.load(rosetta.views(), 0);
+      } catch (ViewLoadException e) {
+        e.errors().forEach(err::println);
+        return FAILED;
+      }
+    } else {
+      Path file;
+      try {
+        file = Path.of(config);
+      } catch (InvalidPathException e) {
+        err.println(config + ": invalid file name: " + e.getReason());
+        return FAILED;
+      }
+      // every problem of the file and of its view files, as validate reports them
+      ConfigCheck.Result checked = ConfigCheck.of(ConfigLoader.check(file, env, FileCheck.readable()), 0);
+      if (!checked.ok()) {
+        checked.errors().forEach(err::println);
+        return FAILED;
+      }
+      rosetta = checked.config().orElseThrow();
+      views = checked.views().orElseThrow();
     }
 
     Explainer explainer = new Explainer(views, rosetta.views().unmatched(), json, out);

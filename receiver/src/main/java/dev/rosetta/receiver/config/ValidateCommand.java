@@ -10,7 +10,8 @@ import java.util.Map;
  * starting anything, and reports the result.
  *
  * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}); 1 invalid (every
- * problem on {@code err}, one per line); 2 usage error (a message and the usage line on {@code
+ * problem of the file and of the view files it names on {@code err}, one per line, {@code
+ * file:line:column: key.path: message}); 2 usage error (a message and the usage line on {@code
  * err}). {@code --help} prints the usage on {@code out} and returns 0.
  */
 public final class ValidateCommand {
@@ -68,18 +69,10 @@ public final class ValidateCommand {
       err.println(config + ": invalid file name: " + e.getReason());
       return INVALID;
     }
-    RosettaConfig loaded;
-    try {
-      loaded = ConfigLoader.load(file, env);
-    } catch (ConfigException e) {
-      e.errors().forEach(err::println);
-      return INVALID;
-    }
-    // the view files the configuration names, and the built-in sets it selects, must load too
-    try {
-      dev.rosetta.receiver.views.ConfiguredViews.load(loaded.views());
-    } catch (dev.rosetta.model.view.ViewLoadException e) {
-      e.errors().forEach(err::println);
+    // the file, the view files it names and the built-in sets it selects, every problem reported
+    var result = dev.rosetta.receiver.views.ConfigCheck.run(file, env, FileCheck.readable());
+    if (!result.ok()) {
+      result.errors().forEach(err::println);
       return INVALID;
     }
     out.println(config + ": configuration is valid");

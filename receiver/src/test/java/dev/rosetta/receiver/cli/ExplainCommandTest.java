@@ -101,7 +101,7 @@ class ExplainCommandTest {
             + "\"labels\":{\"go.cpu.class\":\"gc/mark/assist\"},\"prometheus_name\":\"go_cpu_time_seconds_total\"}");
     assertThat(lines[1]).isEqualTo(
         "{\"input\":\"/gc/pauses:seconds\",\"matched\":true,\"drop\":true,\"view\":\"" + dir.resolve("views/test.yaml")
-            + "#1\",\"name\":null,\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
+            + "#2\",\"name\":null,\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
     assertThat(lines[2]).isEqualTo(
         "{\"input\":\"http.server.duration\",\"matched\":false,\"drop\":false,\"view\":null,\"name\":null,"
             + "\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
@@ -182,7 +182,7 @@ class ExplainCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
         """
         /cpu/classes/user:cpu-seconds
-          view:       go.cpu.classes (SOURCE#0)
+          view:       go.cpu.classes (SOURCE#1)
           name:       go.cpu.time
           type:       counter
           unit:       s
@@ -193,7 +193,7 @@ class ExplainCommandTest {
           no view matched (views.unmatched: drop, so it is dropped)
 
         /gc/pauses:seconds
-          view:       SOURCE#1
+          view:       SOURCE#2
           dropped by this view
 
         /x
@@ -212,13 +212,14 @@ class ExplainCommandTest {
 
     Path noMatch = Files.writeString(dir.resolve("nomatch.yaml"), "views: {files: [none/*.yaml], builtin: []}\n");
     assertThat(run("", "--config", noMatch.toString(), "a.b")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("none/*.yaml: no view file matches");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith(noMatch + ":1:17: views.files[0]: no view file matches \"none/*.yaml\"");
     err.reset();
 
     Files.writeString(dir.resolve("views/broken.yaml"), "views: [{match: /a:bytes, name: a, scale: -1}]\n");
     assertThat(run("", "--config", config.toString(), "a.b")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains(dir.resolve("views/broken.yaml") + ":1: view 0, field \"scale\"");
+        .contains(dir.resolve("views/broken.yaml") + ":1:43: view 1, field \"scale\"");
   }
 
   @Test

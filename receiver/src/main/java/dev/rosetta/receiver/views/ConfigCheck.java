@@ -1,0 +1,67 @@
+package dev.rosetta.receiver.views;
+
+import dev.rosetta.model.view.ViewLoadError;
+import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.config.ConfigError;
+import dev.rosetta.receiver.config.ConfigErrors;
+import dev.rosetta.receiver.config.ConfigLoader;
+import dev.rosetta.receiver.config.FileCheck;
+import dev.rosetta.receiver.config.RosettaConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A configuration file checked whole, as {@code validate}, the start and a reload see it: the file
+ * (relabel rules included), the view files its globs name and the built-in view sets it selects,
+ * with every problem of every file in one report. Each problem is one line, {@code
+ * file:line:column: key.path: message} ({@code views/app.yaml:7:12: view 2 "app.latency", field
+ * "scale": ...} for a view file): first the configuration file's in file order (a view glob that
+ * matches nothing among them, at its line), then each view file's. Stateless.
+ */
+public final class ConfigCheck {
+  private ConfigCheck() {}
+
+  /** The outcome: the configuration and its views when there was no problem, and the problems. */
+  public record Result(Optional<RosettaConfig> config, Optional<ViewSet> views, List<String> errors) {
+    public Result {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(views, "views");
+      errors = List.copyOf(errors);
+    }
+
+    public boolean ok() {
+      return errors.isEmpty();
+    }
+  }
+
+  /** Checks {@code file}, with {@code env} for {@code ${env:NAME}} and {@code fileCheck} for the files it names. */
+  public static Result run(Path file, Map<String, String> env, FileCheck fileCheck) {
+    return of(ConfigLoader.check(file, env, fileCheck), ViewSet.DEFAULT_MEMO_CAPACITY);
+  }
+
+  /** Completes a configuration check with its views ({@code memoCapacity} for the view set built). */
+  public static Result of(ConfigLoader.Checked checked, int memoCapacity) {
+    List<ConfigError> configErrors = new ArrayList<>(checked.errors());
+    List<ViewLoadError> viewErrors = new ArrayList<>();
+    Optional<ViewSet> views = Optional.empty();
+    if (checked.config().isPresent()) {
+      RosettaConfig config = checked.config().get();
+      ConfiguredViews.Checked v = ConfiguredViews.check(config.views(), memoCapacity);
+      for (var g : v.globErrors()) {
+        configErrors.add(new ConfigError(config.source(), "views.files[" + g.index() + "]", g.glob(), g.message())
+            .locatedBy(checked.positions()));
+      }
+      viewErrors.addAll(v.errors());
+      views = v.views();
+    }
+    List<String> lines = new ArrayList<>();
+    ConfigErrors.inFileOrder(configErrors).forEach(e -> lines.add(e.toString()));
+    viewErrors.forEach(e -> lines.add(e.toString()));
+    boolean ok = lines.isEmpty();
+    return new Result(ok ? checked.config() : Optional.empty(), ok ? views : Optional.empty(), lines);
+  }
+}
