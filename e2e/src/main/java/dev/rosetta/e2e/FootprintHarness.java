@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * Memory footprint of the packaged service under the launcher's JVM options: for each variant (a set
  * of {@code ROSETTA_JAVA_OPTS}), starts {@code receiver/target/bin/rosetta} as a separate process on
  * loopback, reads its resident set size (VmRSS) after an idle period, then sends OTLP/gRPC at a fixed
- * rate over a fixed number of series and reads the RSS every second, and prints one line per
- * variant: idle RSS, RSS at the end of the load, the highest RSS seen (VmHWM) and the points sent.
+ * rate over a fixed number of series, and prints one line per variant: idle RSS, RSS at the end of
+ * the load, the highest RSS seen (VmHWM), the service's CPU time during the load as a share of one
+ * core, and the points sent.
  *
  * <pre>
  * mvn -B -q -DskipTests package
@@ -86,16 +87,16 @@ public final class FootprintHarness {
     System.out.printf(Locale.ROOT, "launcher %s; idle %ds, then %,d points/s for %ds over %,d series (%d requests"
         + " of %d points)%n", launcher, idle.toSeconds(), rate, load.toSeconds(), payloads.size() * points,
         payloads.size(), points);
-    System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s %12s %s%n", "variant", "idle MiB", "load MiB", "peak MiB",
-        "points", "ROSETTA_JAVA_OPTS");
+    System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s %8s %12s %s%n", "variant", "idle MiB", "load MiB",
+        "peak MiB", "cpu %", "points", "ROSETTA_JAVA_OPTS");
     for (Map.Entry<String, String> v : variants.entrySet()) {
       Result r = measure(launcher, v.getValue(), idle, load, rate, payloads, points);
-      System.out.printf(Locale.ROOT, "%-34s %10.1f %10.1f %10.1f %,12d %s%n", v.getKey(), r.idleKiB / 1024.0,
-          r.loadKiB / 1024.0, r.peakKiB / 1024.0, r.pointsSent, v.getValue());
+      System.out.printf(Locale.ROOT, "%-34s %10.1f %10.1f %10.1f %8.1f %,12d %s%n", v.getKey(), r.idleKiB / 1024.0,
+          r.loadKiB / 1024.0, r.peakKiB / 1024.0, r.cpuPercent, r.pointsSent, v.getValue());
     }
   }
 
-  record Result(long idleKiB, long loadKiB, long peakKiB, long pointsSent) {}
+  record Result(long idleKiB, long loadKiB, long peakKiB, double cpuPercent, long pointsSent) {}
 
   static Result measure(Path launcher, String javaOpts, Duration idle, Duration load, int rate,
       List<byte[]> payloads, int points) throws Exception {
@@ -123,10 +124,13 @@ public final class FootprintHarness {
       awaitReady(p, metrics);
       Thread.sleep(idle.toMillis());
       long idleKiB = status(p.pid(), "VmRSS");
+      double cpu0 = cpuSeconds(p.pid());
+      long t0 = System.nanoTime();
       long sent = send(grpc, payloads, points, rate, load);
+      double cpuPercent = 100 * (cpuSeconds(p.pid()) - cpu0) / ((System.nanoTime() - t0) / 1e9);
       long loadKiB = status(p.pid(), "VmRSS");
       long peakKiB = status(p.pid(), "VmHWM");
-      return new Result(idleKiB, loadKiB, peakKiB, sent);
+      return new Result(idleKiB, loadKiB, peakKiB, cpuPercent, sent);
     } finally {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -187,6 +191,14 @@ public final class FootprintHarness {
       Thread.sleep(200);
     }
     throw new IllegalStateException("the service was not ready within 60 s");
+  }
+
+  /** User and system CPU time of the process so far (/proc/PID/stat, clock ticks of 1/100 s). */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // after the command: state is field 3; utime and stime are fields 14 and 15
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
   /** A field of /proc/PID/status in KiB (VmRSS, VmHWM). */
