@@ -101,6 +101,9 @@ class ReadmeCommandsTest {
   @MethodSource("blocks")
   void runsAsWritten(Block block, @TempDir Path dir) throws Exception {
     Readme readme = readme();
+    if (block.commands().stream().anyMatch(c -> c.startsWith("curl ") || c.contains("| curl "))) {
+      requireOnPath("curl");
+    }
     Map<String, String> ports = Map.of("4317", Integer.toString(Peers.freePort()), "4318",
         Integer.toString(Peers.freePort()), "9464", Integer.toString(Peers.freePort()));
     for (Map.Entry<String, String> f : readme.files().entrySet()) {
@@ -159,6 +162,19 @@ class ReadmeCommandsTest {
         at++;
       }
       from = end + 1;
+    }
+  }
+
+  /** A tool the block runs: missing, a failure under CI (.ci/run installs it), a skip elsewhere. */
+  private static void requireOnPath(String tool) {
+    boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+    if (!found) {
+      String why = tool + " is not installed (apt-get install " + tool + ")";
+      if (Peers.CI) {
+        org.assertj.core.api.Assertions.fail(why);
+      }
+      org.junit.jupiter.api.Assumptions.abort(why);
     }
   }
 
