@@ -164,10 +164,11 @@ public final class ConfigReloader implements AutoCloseable {
     fingerprint = fingerprint(current);
     lastOk = false;
     reloads.inc(1, "failure");
-    // one line, whatever the number of errors: a log pipeline keeps them together
+    // one line, whatever the number of errors: the errors are a field (a list in JSON, errors="a; b"
+    // on the console), so a log pipeline keeps them with the message
     dev.rosetta.receiver.telemetry.LogFields.of("file", file.toString(), "errors", errors).log(LOG, Level.WARNING,
-        "configuration reload rejected; the running configuration stays. " + errors.size()
-            + (errors.size() == 1 ? " error: " : " errors: ") + String.join("; ", errors));
+        "configuration reload rejected; the running configuration stays (" + errors.size()
+            + (errors.size() == 1 ? " error)" : " errors)"));
     return false;
   }
 
