@@ -6,6 +6,7 @@ import dev.rosetta.receiver.config.ConfigError;
 import dev.rosetta.receiver.config.ConfigErrors;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.FileCheck;
+import dev.rosetta.receiver.config.Positions;
 import dev.rosetta.receiver.config.RosettaConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +26,17 @@ import java.util.Optional;
 public final class ConfigCheck {
   private ConfigCheck() {}
 
-  /** The outcome: the configuration and its views when there was no problem, and the problems. */
-  public record Result(Optional<RosettaConfig> config, Optional<ViewSet> views, List<String> errors) {
+  /**
+   * The outcome: the configuration and its views when there was no problem, the problems, and
+   * where the configuration file's keys are written.
+   */
+  public record Result(
+      Optional<RosettaConfig> config, Optional<ViewSet> views, List<String> errors, Positions positions) {
     public Result {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(views, "views");
       errors = List.copyOf(errors);
+      Objects.requireNonNull(positions, "positions");
     }
 
     public boolean ok() {
@@ -62,6 +68,7 @@ public final class ConfigCheck {
     ConfigErrors.inFileOrder(configErrors).forEach(e -> lines.add(e.toString()));
     viewErrors.forEach(e -> lines.add(e.toString()));
     boolean ok = lines.isEmpty();
-    return new Result(ok ? checked.config() : Optional.empty(), ok ? views : Optional.empty(), lines);
+    return new Result(
+        ok ? checked.config() : Optional.empty(), ok ? views : Optional.empty(), lines, checked.positions());
   }
 }
