@@ -9,7 +9,9 @@ import java.util.Map;
  * {@code rosetta validate --config FILE}: loads a configuration as the service would, without
  * starting anything, and reports the result.
  *
- * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}); 1 invalid (every
+ * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}, after any warnings
+ * on {@code err}: one line each, {@code warning: file:line:column: key.path: message}, for a relabel
+ * rule that can never have an effect and a view an earlier view shadows); 1 invalid (every
  * problem of the file and of the view files it names on {@code err}, one per line, {@code
  * file:line:column: key.path: message}); 2 usage error (a message and the usage line on {@code
  * err}). {@code --help} prints the usage on {@code out} and returns 0.
@@ -75,6 +77,8 @@ public final class ValidateCommand {
       result.errors().forEach(err::println);
       return INVALID;
     }
+    // rules that can never have an effect, views no name reaches: reported, still valid
+    result.warnings().forEach(err::println);
     out.println(config + ": configuration is valid");
     return VALID;
   }

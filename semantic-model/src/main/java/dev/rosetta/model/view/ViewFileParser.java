@@ -213,7 +213,8 @@ final class ViewFileParser {
     ViewSource source = new ViewSource(file, index);
     return new View(
         id.orElse(source.toString()), source, pattern, excludes, drop, name, type, unit, labels,
-        attributeLabels, scale, help, buckets, omitValues, derivation, reduce);
+        attributeLabels, scale, help, buckets, omitValues, derivation, reduce,
+        map.getStartMark().getLine() + 1, map.getStartMark().getColumn() + 1);
   }
 
   private static boolean isDistribution(Optional<MetricType> type) {
