@@ -260,6 +260,11 @@ public final class ExplainCommand {
         } else {
           text(d.get(), false);
           output.forEach(s -> out.println("  relabel:    " + s.title() + ": " + s.effect()));
+          Optional<ViewDecision> ov = d.get().malformed() ? Optional.empty() : overlay(d.get().input());
+          if (ov.isPresent()) {
+            out.println("  and, from the overlay set " + ov.get().source().orElseThrow() + ":");
+            text(ov.get());
+          }
         }
       }
       out.flush();

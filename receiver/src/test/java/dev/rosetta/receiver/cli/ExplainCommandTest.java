@@ -287,6 +287,27 @@ class ExplainCommandTest {
   }
 
   @Test
+  void withRulesAnOverlaySetStillShows() throws Exception {
+    Path rc = Files.writeString(dir.resolve("overlay.yaml"),
+        "views: {builtin: [go, runtime]}\n"
+            + "relabel:\n"
+            + "  output:\n"
+            + "    - target_label: tier\n"
+            + "      replacement: backend\n");
+    assertThat(run("", "--config", rc.toString(), "/memory/classes/heap/objects:bytes")).isZero();
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("  relabel:    output rule 1 (" + rc + ":4:7, replace): sets tier=\"backend\"\n");
+    out.reset();
+    assertThat(run("", "/memory/classes/heap/objects:bytes", "--config", Files.writeString(dir.resolve("plain.yaml"),
+        "views: {builtin: [go, runtime]}\n").toString())).isZero();
+    String plain = out.toString(StandardCharsets.UTF_8);
+    // the same overlay lines with and without rules
+    assertThat(plain).contains("  and, from the overlay set builtin:runtime");
+    assertThat(text.substring(text.indexOf("  and, from the overlay set")))
+        .isEqualTo(plain.substring(plain.indexOf("  and, from the overlay set")));
+  }
+
+  @Test
   void relabelStepsInJson() throws Exception {
     Path rc = relabelConfig("passthrough");
     assertThat(run("", "--config", rc.toString(), "--json", "legacy.load", "/gc/pauses:seconds", "http.requests"))
