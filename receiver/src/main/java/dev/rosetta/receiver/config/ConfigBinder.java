@@ -651,7 +651,9 @@ final class ConfigBinder {
         n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
         n.optionalSection("tls", this::tlsServer),
         auth(n),
-        httpServer(n));
+        httpServer(n),
+
+        PrometheusExposition.bind(n));
   }
 
   private OtlpExporterConfig otlpExporter(ComponentId id, ConfigNode n) {
@@ -802,10 +804,9 @@ final class ConfigBinder {
       }
     }
     extensions = new ExtensionsConfig(declared, inForce);
-    LogLevel level =
-        n.section("telemetry", t -> t.section("logs", l -> l.enumValue("level", LogLevel.INFO)));
+    LogsConfig logs = n.section("telemetry", TelemetryBinder::telemetry);
     return new ServiceConfig(
-        level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+        logs, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
   }
 
   // ---- views --------------------------------------------------------------------------------
