@@ -50,6 +50,8 @@ fi
 tp_warmup=${BENCH_WARMUP:-$tp_warmup}; tp_duration=${BENCH_DURATION:-$tp_duration}
 rate_warmup=${BENCH_RATE_WARMUP:-$rate_warmup}; rate_duration=${BENCH_RATE_DURATION:-$rate_duration}
 scrapes=${BENCH_SCRAPES:-$scrapes}
+# explicit bounds of each of the 8 histograms among a Go process's 106 metrics
+histogram_bounds=${BENCH_HISTOGRAM_BOUNDS:-40}
 
 receivers=()
 for r in rosetta vmagent victoriametrics; do
@@ -260,7 +262,7 @@ start_receiver() {
 
 client() { # MODE args...
   java -XX:+UseSerialGC -Xmx512m -cp "$CP" dev.rosetta.e2e.bench.OtlpLoadClient "$@" \
-    --clk-tck "$CLK_TCK" --results "$RESULTS"
+    --histogram-bounds "$histogram_bounds" --clk-tck "$CLK_TCK" --results "$RESULTS"
 }
 
 SINK_HTTP=""
@@ -282,6 +284,7 @@ start_sink() {
 
 say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "logs and results: ${OUT#"$ROOT"/}"
+say "payload: a Go process reports 106 points, 8 of them histograms with $histogram_bounds bounds: $((98 + 8 * (histogram_bounds + 3))) samples where every bucket, sum and count is a series of its own (vmagent, VictoriaMetrics)"
 RUN=0
 
 # --- full-load throughput -------------------------------------------------------------------------

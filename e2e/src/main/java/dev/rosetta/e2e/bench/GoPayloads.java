@@ -45,9 +45,10 @@ final class GoPayloads {
   /**
    * {@code requests} distinct requests of {@code pointsPerRequest} points (a multiple of
    * {@value #PER_PROCESS}), the processes numbered from {@code firstProcess}: together
-   * {@code requests * pointsPerRequest} distinct series.
+   * {@code requests * pointsPerRequest} distinct series. Each histogram point has
+   * {@code histogramBounds} explicit bounds.
    */
-  static List<byte[]> requests(int requests, int pointsPerRequest, int firstProcess) {
+  static List<byte[]> requests(int requests, int pointsPerRequest, int firstProcess, int histogramBounds) {
     if (pointsPerRequest % PER_PROCESS != 0 || pointsPerRequest <= 0) {
       throw new IllegalArgumentException("points per request must be a positive multiple of " + PER_PROCESS
           + " (one Go process), not " + pointsPerRequest);
@@ -61,14 +62,15 @@ final class GoPayloads {
       ExportMetricsServiceRequest.Builder req = ExportMetricsServiceRequest.newBuilder();
       for (int p = 0; p < processesPerRequest; p++) {
         int proc = firstProcess + r * processesPerRequest + p;
-        req.addResourceMetrics(process(metrics, proc, start, now));
+        req.addResourceMetrics(process(metrics, proc, start, now, histogramBounds));
       }
       out.add(req.build().toByteArray());
     }
     return out;
   }
 
-  private static ResourceMetrics process(List<GoCatalog.Entry> metrics, int proc, long start, long now) {
+  private static ResourceMetrics process(List<GoCatalog.Entry> metrics, int proc, long start, long now,
+      int bounds) {
     ScopeMetrics.Builder sm = ScopeMetrics.newBuilder();
     int i = 0;
     for (GoCatalog.Entry e : metrics) {
@@ -78,10 +80,10 @@ final class GoPayloads {
         HistogramDataPoint.Builder h = HistogramDataPoint.newBuilder()
             .setStartTimeUnixNano(start).setTimeUnixNano(now);
         long total = 0;
-        for (int b = 0; b < 40; b++) {
-          h.addExplicitBounds(Math.pow(2, b - 20));
+        for (int b = 0; b < bounds; b++) {
+          h.addExplicitBounds(Math.pow(2, b - bounds / 2));
         }
-        for (int b = 0; b <= 40; b++) {
+        for (int b = 0; b <= bounds; b++) {
           long c = (b * 7L + proc) % 5;
           h.addBucketCounts(c);
           total += c;

@@ -35,6 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  *             --metrics-url, first alone and then while --connections send at full speed
  * </pre>
  *
+ * Every mode takes {@code --histogram-bounds} (40): the explicit bounds of each of the eight Go
+ * histograms a process reports. A receiver that stores buckets as series of their own (vmagent,
+ * VictoriaMetrics) handles bounds + 3 samples per histogram point.
+ *
  * Each run prints one line and appends a tab-separated record to {@code --results} for
  * {@link BenchReport}. CPU is utime + stime of {@code /proc/PID/stat} over the measured window, peak
  * memory is VmHWM of {@code /proc/PID/status} (the whole life of the process, warm-up included). The
@@ -48,6 +52,7 @@ public final class OtlpLoadClient {
   private final ProcStats receiver;
   private final ProcStats self;
   private final int connections;
+  private final int histogramBounds;
 
   private OtlpLoadClient(Map<String, String> opts) {
     this.opts = opts;
@@ -56,6 +61,7 @@ public final class OtlpLoadClient {
     this.receiver = new ProcStats(require("pid"), ticks);
     this.self = new ProcStats(Long.toString(ProcessHandle.current().pid()), ticks);
     this.connections = Integer.parseInt(opts.getOrDefault("connections", "4"));
+    this.histogramBounds = Integer.parseInt(opts.getOrDefault("histogram-bounds", "40"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -241,7 +247,7 @@ public final class OtlpLoadClient {
   private void throughput() throws Exception {
     int ppr = Integer.parseInt(opts.getOrDefault("points-per-request", "1060"));
     int n = Integer.parseInt(opts.getOrDefault("requests", "100"));
-    List<byte[]> requests = encode(GoPayloads.requests(n, ppr, 0));
+    List<byte[]> requests = encode(GoPayloads.requests(n, ppr, 0, histogramBounds));
     Window w = drive(requests, ppr, 0, duration("warmup", "10s"), duration("duration", "30s"));
     double perCpu = w.counts[1] / w.cpuSeconds;
     long hwm = receiver.peakRssKib();
@@ -259,7 +265,7 @@ public final class OtlpLoadClient {
     int ppr = Integer.parseInt(opts.getOrDefault("points-per-request", "106"));
     int n = Integer.parseInt(opts.getOrDefault("requests", "10"));
     double rate = Double.parseDouble(opts.getOrDefault("rate", "10000"));
-    List<byte[]> requests = encode(GoPayloads.requests(n, ppr, 0));
+    List<byte[]> requests = encode(GoPayloads.requests(n, ppr, 0, histogramBounds));
     long interval = (long) (1e9 * ppr * connections / rate);
     Window w = drive(requests, ppr, interval, duration("warmup", "30s"), duration("duration", "60s"));
     long hwm = receiver.peakRssKib();
@@ -277,7 +283,7 @@ public final class OtlpLoadClient {
     int n = Integer.parseInt(opts.getOrDefault("requests", "100"));
     int scrapes = Integer.parseInt(opts.getOrDefault("scrapes", "20"));
     URI metrics = URI.create(require("metrics-url"));
-    List<byte[]> requests = encode(GoPayloads.requests(n, ppr, 0));
+    List<byte[]> requests = encode(GoPayloads.requests(n, ppr, 0, histogramBounds));
     try (HttpConnection conn = new HttpConnection(url, 60_000)) {
       for (byte[] r : requests) {
         HttpConnection.Response resp = conn.exchange(r, 64 * 1024);
