@@ -529,9 +529,12 @@ class OtlpExporterTest {
     assertThat(took).isLessThan(Duration.ofSeconds(3));
     ExporterStats s = f.stats();
     assertThat(s.sentPoints()).isZero();
-    // an attempt in flight when the deadline passes has no answer: its points are unacknowledged
-    assertThat(s.droppedPoints(DropReason.SHUTDOWN) + s.droppedPoints(DropReason.UNACKNOWLEDGED)).isEqualTo(points);
-    assertThat(s.droppedPoints(DropReason.SHUTDOWN)).isPositive();
+    // a batch whose attempt was on the wire, unanswered, when the deadline passed is cancelled: it may
+    // have reached the downstream, so it counts as unacknowledged (a slow machine makes that window
+    // wide); every other batch as shutdown
+    assertThat(s.droppedPoints(DropReason.SHUTDOWN) + s.droppedPoints(DropReason.UNACKNOWLEDGED))
+        .isEqualTo(points);
+    assertThat(s.droppedPoints(DropReason.UNACKNOWLEDGED)).as("one sender, one 3-point batch at most").isIn(0L, 3L);
     assertThat(s.droppedPoints(DropReason.RETRIES_EXHAUSTED)).isZero();
   }
 
