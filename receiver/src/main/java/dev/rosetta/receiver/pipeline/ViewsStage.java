@@ -71,7 +71,7 @@ public final class ViewsStage implements MetricStage {
     for (ResourceMetrics rm : batch.resources()) {
       List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
       for (ScopeMetrics sm : rm.scopes()) {
-        Map<FamilyKey, Metric> out = new LinkedHashMap<>();
+        Map<FamilyKey, Family> out = new LinkedHashMap<>();
         for (Metric raw : sm.metrics()) {
           Metric m = GoHistograms.normalize(raw);
           ViewResult r = views.apply(m, siblings(m));
@@ -102,7 +102,11 @@ public final class ViewsStage implements MetricStage {
           }
         }
         if (!out.isEmpty()) {
-          scopes.add(new ScopeMetrics(sm.scope(), List.copyOf(out.values())));
+          List<Metric> ms = new ArrayList<>(out.size());
+          for (Family f : out.values()) {
+            ms.add(f.metric());
+          }
+          scopes.add(new ScopeMetrics(sm.scope(), ms));
         }
       }
       if (!scopes.isEmpty()) {
@@ -134,28 +138,48 @@ public final class ViewsStage implements MetricStage {
   private record FamilyKey(String name, dev.rosetta.model.MetricType type, String unit) {}
 
   /**
-   * Adds a metric to its family. When two raw metrics land on the same series (the same data under
-   * two names, such as Go's /gc/pauses:seconds and /sched/pauses/total/gc:seconds), the first point
-   * is kept: a series has one value per batch.
+   * The metrics of one family within a scope. When two raw metrics land on the same series (the
+   * same data under two names, such as Go's /gc/pauses:seconds and /sched/pauses/total/gc:seconds),
+   * the first point is kept: a series has one value per batch. Points are gathered once, so that
+   * many metrics merging into one family cost their points, not their points times the merges.
    */
-  private static void merge(Map<FamilyKey, Metric> out, Metric m) {
-    FamilyKey k = new FamilyKey(m.name(), m.type(), m.unit());
-    Metric prev = out.get(k);
-    if (prev == null) {
-      out.put(k, m);
-    } else {
-      List<Point> all = new ArrayList<>(prev.points().size() + m.points().size());
-      all.addAll(prev.points());
-      java.util.Set<Labels> seen = new java.util.HashSet<>();
-      for (Point p : prev.points()) {
-        seen.add(p.labels());
+  private static final class Family {
+    final Metric first;
+    List<Point> points;
+    java.util.Set<Labels> seen;
+
+    Family(Metric first) {
+      this.first = first;
+    }
+
+    void add(Metric m) {
+      if (points == null) {
+        points = new ArrayList<>(first.points());
+        seen = new java.util.HashSet<>();
+        for (Point p : first.points()) {
+          seen.add(p.labels());
+        }
       }
       for (Point p : m.points()) {
         if (seen.add(p.labels())) {
-          all.add(p);
+          points.add(p);
         }
       }
-      out.put(k, prev.withPoints(all));
+    }
+
+    Metric metric() {
+      return points == null ? first : first.withPoints(points);
+    }
+  }
+
+  /** Adds a metric to its family. */
+  private static void merge(Map<FamilyKey, Family> out, Metric m) {
+    FamilyKey k = new FamilyKey(m.name(), m.type(), m.unit());
+    Family f = out.get(k);
+    if (f == null) {
+      out.put(k, new Family(m));
+    } else {
+      f.add(m);
     }
   }
 
@@ -165,7 +189,7 @@ public final class ViewsStage implements MetricStage {
       return SiblingAttributes.none();
     }
     Labels l = m.points().get(0).labels();
-    if (l.isEmpty() || !l.name(0).startsWith("__")) {
+    if (!l.hasNameWithPrefix(JolokiaDecoder.ATTRIBUTE_LABEL_PREFIX)) {
       return SiblingAttributes.none();
     }
     return (mbean, attribute) -> Optional.ofNullable(l.get(JolokiaDecoder.ATTRIBUTE_LABEL_PREFIX + attribute));
