@@ -102,7 +102,7 @@ public final class NativeHttpHandler implements HttpHandler {
     }
     Decoded decoded;
     try {
-      decoded = decoder.decode(new String(body, StandardCharsets.UTF_8), resource,
+      decoded = decoder.decode(JsonTrees.utf8(body), resource,
           System.currentTimeMillis() * 1_000_000L);
     } catch (MalformedBodyException e) {
       fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());

@@ -78,7 +78,7 @@ public final class OtlpHttpHandler implements HttpHandler {
     ExportMetricsServiceRequest request;
     try {
       request = json
-          ? OtlpJson.parseRequest(new String(body, StandardCharsets.UTF_8))
+          ? OtlpJson.parseRequest(body)
           : ExportMetricsServiceRequest.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
       fail(ctx, req, transport, false, IngestStatus.MALFORMED,
