@@ -203,12 +203,13 @@ public final class RosettaService implements AutoCloseable {
 
   /**
    * Puts a configuration's reloadable parts in force: the pipeline (views and relabel rules, built
-   * beforehand), the series limits and the log level.
+   * beforehand), the series and label limits and the log level.
    */
   public void applyConfig(RosettaConfig config, MetricStage pipeline) {
     c.ingest().swapPipeline(pipeline);
     c.admission().limiter().configure(config.processors().memoryLimiter());
     c.store().setLimits(config.limits().maxSeries(), config.limits().maxSeriesPerFamily());
+    c.ingest().setLabelLimits(RosettaModule.labelLimits(config.limits()));
     Logging.setLevel(Logging.level(config.service().logLevel()));
   }
 

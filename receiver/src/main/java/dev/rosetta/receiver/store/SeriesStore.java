@@ -14,6 +14,7 @@ import dev.rosetta.model.Temporality;
 import dev.rosetta.model.naming.PrometheusNaming;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -343,9 +344,7 @@ public final class SeriesStore {
       }
     }
     if (settings.resourceToTelemetry() && !infoLabels.isEmpty()) {
-      Labels.Builder all = infoLabels.toBuilder();
-      jobInstance.forEach(all::put);
-      return all.build();
+      return infoLabels.withAll(jobInstance);
     }
     return jobInstance;
   }
@@ -362,8 +361,11 @@ public final class SeriesStore {
     }
     String[] names = new String[n];
     String[] values = new String[n];
+    // label name -> its slot (a scan while there are few, a map beyond), and the values of names
+    // several keys share: linear in the attributes
+    Map<String, Integer> slots = null;
+    StringBuilder[] joined = null;
     int k = 0;
-    outer:
     for (int i = 0; i < n; i++) {
       String v = attrs.value(i);
       if (v.isEmpty()) {
@@ -373,21 +375,43 @@ public final class SeriesStore {
       if (ln == null || scoped.contains(ln)) {
         continue;
       }
-      for (int j = 0; j < k; j++) {
-        if (names[j].equals(ln)) {
-          values[j] = values[j] + ";" + v;
-          continue outer;
+      Integer j = null;
+      if (slots == null) {
+        for (int x = 0; x < k; x++) {
+          if (names[x].equals(ln)) {
+            j = x;
+            break;
+          }
         }
+        if (j == null && k == 8) {
+          slots = new HashMap<>();
+          for (int x = 0; x < k; x++) {
+            slots.put(names[x], x);
+          }
+        }
+      }
+      if (slots != null) {
+        j = slots.putIfAbsent(ln, k);
+      }
+      if (j != null) {
+        if (joined == null) {
+          joined = new StringBuilder[n];
+        }
+        if (joined[j] == null) {
+          joined[j] = new StringBuilder(values[j]);
+        }
+        joined[j].append(';').append(v);
+        continue;
       }
       names[k] = ln;
       values[k] = v;
       k++;
     }
-    Labels.Builder b = scoped.toBuilder();
+    Labels.Builder b = Labels.builder();
     for (int i = 0; i < k; i++) {
-      b.add(names[i], values[i]);
+      b.add(names[i], joined != null && joined[i] != null ? joined[i].toString() : values[i]);
     }
-    return b.build();
+    return scoped.withAll(b.build());
   }
 
   // ---- state ----
