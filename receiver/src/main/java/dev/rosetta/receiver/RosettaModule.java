@@ -22,10 +22,11 @@ import dev.rosetta.receiver.config.ComponentId;
 import dev.rosetta.receiver.config.Endpoint;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
-import dev.rosetta.receiver.config.Secret;
-import dev.rosetta.receiver.config.TlsServerConfig;
+import dev.rosetta.receiver.config.LimitsConfig;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
 import dev.rosetta.receiver.config.RosettaConfig;
+import dev.rosetta.receiver.config.Secret;
+import dev.rosetta.receiver.config.TlsServerConfig;
 import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
@@ -38,6 +39,7 @@ import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
 import dev.rosetta.receiver.pipeline.InternalLabelsStage;
+import dev.rosetta.receiver.pipeline.LabelLimits;
 import dev.rosetta.receiver.pipeline.MetricStage;
 import dev.rosetta.receiver.pipeline.Pipeline;
 import dev.rosetta.receiver.pipeline.RelabelStage;
@@ -202,7 +204,14 @@ public final class RosettaModule extends AbstractModule {
   IngestService ingest(SeriesStore store, Optional<ForwardFanOut> forwarder, SelfMetrics metrics)
       throws ViewLoadException {
     Optional<ForwardTarget> target = forwarder.map(f -> f);
-    return new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
+    IngestService ingest = new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
+    ingest.setLabelLimits(labelLimits(config.limits()));
+    return ingest;
+  }
+
+  /** The label limits of a {@code limits} section. */
+  static LabelLimits labelLimits(LimitsConfig l) {
+    return new LabelLimits(l.labelLimit(), l.labelNameLengthLimit(), l.labelValueLengthLimit());
   }
 
   /** Files besides the configuration file whose change triggers a reload (view files). */

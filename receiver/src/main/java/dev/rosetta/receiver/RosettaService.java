@@ -217,13 +217,14 @@ public final class RosettaService implements AutoCloseable {
 
   /**
    * Puts a configuration's reloadable parts in force: the pipeline (views and relabel rules, built
-   * beforehand), the aggregation rules, the series limits and the log level.
+   * beforehand), the aggregation rules, the series and label limits and the log level.
    */
   public void applyConfig(RosettaConfig config, MetricStage pipeline) {
     c.ingest().swapPipeline(pipeline);
     c.admission().limiter().configure(config.processors().memoryLimiter());
     c.store().setLimits(SeriesBudget.resolve(config.limits().maxSeries()), config.limits().maxSeriesPerFamily());
     c.store().setAggregation(AggregationRules.of(config.aggregate()));
+    c.ingest().setLabelLimits(RosettaModule.labelLimits(config.limits()));
     Logging.setLevel(Logging.level(config.service().logLevel()));
   }
 

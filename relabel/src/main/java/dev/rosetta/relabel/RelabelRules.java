@@ -494,11 +494,8 @@ public final class RelabelRules {
         writes[count++] = to;
         writes[count++] = w.value(i);
       }
-      for (int k = 0; k < count; k += 2) {
-        w.set(writes[k], writes[k + 1]);
-        writes[k] = null;
-        writes[k + 1] = null;
-      }
+      w.setAll(writes, count);
+      java.util.Arrays.fill(writes, 0, count, null);
       return true;
     }
   }

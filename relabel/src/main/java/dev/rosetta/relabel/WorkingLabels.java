@@ -92,6 +92,74 @@ final class WorkingLabels {
     size++;
   }
 
+  /**
+   * Sets the pairs {@code writes[0], writes[1], ...} ({@code count} entries: names and values
+   * alternating), as {@link #set} one after the other would: a later write of a name wins, an empty
+   * value removes. Many writes are merged into the sorted set in one pass, O((n + w) log w), where
+   * one {@link #set} each would shift the arrays every time.
+   */
+  void setAll(String[] writes, int count) {
+    if (count <= 16) {
+      for (int k = 0; k < count; k += 2) {
+        set(writes[k], writes[k + 1]);
+      }
+      return;
+    }
+    boolean noop = true;
+    for (int k = 0; k < count && noop; k += 2) {
+      noop = get(writes[k]).equals(writes[k + 1]);
+    }
+    if (noop) {
+      return;
+    }
+    if (names == null) {
+      copy(0);
+    }
+    Integer[] order = new Integer[count / 2];
+    for (int k = 0; k < order.length; k++) {
+      order[k] = k;
+    }
+    // stable: writes of one name stay in the order given, the last is kept below
+    Arrays.sort(order, (a, b) -> writes[2 * a].compareTo(writes[2 * b]));
+    String[] n = new String[size + order.length + 8];
+    String[] v = new String[n.length];
+    int i = 0;
+    int o = 0;
+    int k = 0;
+    while (i < size || o < order.length) {
+      int c;
+      if (o == order.length) {
+        c = -1;
+      } else if (i == size) {
+        c = 1;
+      } else {
+        c = names[i].compareTo(writes[2 * order[o]]);
+      }
+      if (c < 0) {
+        n[k] = names[i];
+        v[k++] = values[i++];
+        continue;
+      }
+      // the last write of this name
+      String name = writes[2 * order[o]];
+      while (o + 1 < order.length && writes[2 * order[o + 1]].equals(name)) {
+        o++;
+      }
+      String value = writes[2 * order[o] + 1];
+      o++;
+      if (c == 0) {
+        i++;
+      }
+      if (!value.isEmpty()) {
+        n[k] = name;
+        v[k++] = value;
+      }
+    }
+    names = n;
+    values = v;
+    size = k;
+  }
+
   void delete(String name) {
     if (names == null) {
       if (!input.contains(name)) {

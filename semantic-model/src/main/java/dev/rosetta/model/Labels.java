@@ -191,6 +191,87 @@ public final class Labels implements Comparable<Labels> {
     return new Labels(n, v);
   }
 
+  /**
+   * These labels overlaid by {@code overrides}: every name of either, the value of {@code overrides}
+   * where both have it. One merge of the two sorted sets, O(n + m); this instance when {@code
+   * overrides} is empty.
+   */
+  public Labels withAll(Labels overrides) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return overrides;
+    }
+    String[] on = overrides.names;
+    String[] ov = overrides.values;
+    String[] n = new String[names.length + on.length];
+    String[] v = new String[n.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < names.length && j < on.length) {
+      int c = names[i].compareTo(on[j]);
+      if (c < 0) {
+        n[k] = names[i];
+        v[k++] = values[i++];
+      } else {
+        if (c == 0) {
+          i++;
+        }
+        n[k] = on[j];
+        v[k++] = ov[j++];
+      }
+    }
+    while (i < names.length) {
+      n[k] = names[i];
+      v[k++] = values[i++];
+    }
+    while (j < on.length) {
+      n[k] = on[j];
+      v[k++] = ov[j++];
+    }
+    return k == n.length ? new Labels(n, v) : new Labels(Arrays.copyOf(n, k), Arrays.copyOf(v, k));
+  }
+
+  /** Whether any name starts with {@code prefix}; O(log n) (names sharing a prefix are adjacent). */
+  public boolean hasNameWithPrefix(String prefix) {
+    int from = prefixStart(prefix);
+    return from < names.length && names[from].startsWith(prefix);
+  }
+
+  /**
+   * A copy without the names that start with {@code prefix}; this instance when there are none.
+   * O(log n) to find them (sorted names sharing a prefix are adjacent), O(n) to copy.
+   */
+  public Labels withoutPrefix(String prefix) {
+    int from = prefixStart(prefix);
+    int to = from;
+    while (to < names.length && names[to].startsWith(prefix)) {
+      to++;
+    }
+    if (to == from) {
+      return this;
+    }
+    int n = names.length - (to - from);
+    if (n == 0) {
+      return EMPTY;
+    }
+    String[] nn = new String[n];
+    String[] vv = new String[n];
+    System.arraycopy(names, 0, nn, 0, from);
+    System.arraycopy(values, 0, vv, 0, from);
+    System.arraycopy(names, to, nn, from, names.length - to);
+    System.arraycopy(values, to, vv, from, names.length - to);
+    return new Labels(nn, vv);
+  }
+
+  /** The index of the first name not less than {@code prefix}. */
+  private int prefixStart(String prefix) {
+    int i = Arrays.binarySearch(names, prefix);
+    return i >= 0 ? i : -i - 1;
+  }
+
   /** The labels as an insertion-ordered (sorted) unmodifiable map. */
   public Map<String, String> asMap() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -201,9 +282,10 @@ public final class Labels implements Comparable<Labels> {
   /** A builder pre-filled with these labels. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    for (int i = 0; i < names.length; i++) {
-      b.add(names[i], values[i]);
-    }
+    b.names = Arrays.copyOf(names, Math.max(8, names.length + 8));
+    b.values = Arrays.copyOf(values, b.names.length);
+    b.replaces = new boolean[b.names.length];
+    b.size = names.length;
     return b;
   }
 
@@ -254,40 +336,49 @@ public final class Labels implements Comparable<Labels> {
   }
 
   /**
-   * Collects pairs in any order; {@link #build()} sorts them and rejects duplicate names. Not
-   * thread-safe.
+   * Collects pairs in any order; {@link #build()} sorts them and rejects duplicate names. Every
+   * operation is O(1) amortized and {@code build()} is O(n log n) (O(n) when the pairs came in
+   * order), whatever the number of labels. Not thread-safe.
    */
   public static final class Builder {
     private String[] names = new String[8];
     private String[] values = new String[8];
+    /** Whether entry i was put (replaces an earlier entry of its name) rather than added. */
+    private boolean[] replaces = new boolean[8];
     private int size;
 
     private Builder() {}
 
+    /** Adds a pair; {@link #build()} rejects a name added twice. */
     public Builder add(String name, String value) {
+      return append(name, value, false);
+    }
+
+    /**
+     * Adds or replaces {@code name}: the value of the last {@code put} of a name wins over earlier
+     * {@code add}s and {@code put}s of it (an {@code add} after it is still a duplicate).
+     */
+    public Builder put(String name, String value) {
+      return append(name, value, true);
+    }
+
+    private Builder append(String name, String value, boolean replace) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
       if (size == names.length) {
-        names = Arrays.copyOf(names, size * 2);
-        values = Arrays.copyOf(values, size * 2);
+        int n = size * 2;
+        names = Arrays.copyOf(names, n);
+        values = Arrays.copyOf(values, n);
+        replaces = Arrays.copyOf(replaces, n);
       }
       names[size] = name;
       values[size] = value;
+      replaces[size] = replace;
       size++;
       return this;
     }
 
-    /** Adds or replaces {@code name}. */
-    public Builder put(String name, String value) {
-      for (int i = 0; i < size; i++) {
-        if (names[i].equals(name)) {
-          values[i] = Objects.requireNonNull(value, "value");
-          return this;
-        }
-      }
-      return add(name, value);
-    }
-
+    /** The number of pairs given so far (a name put again counts again). */
     public int size() {
       return size;
     }
@@ -301,27 +392,63 @@ public final class Labels implements Comparable<Labels> {
       if (size == 0) {
         return EMPTY;
       }
-      String[] n = Arrays.copyOf(names, size);
-      String[] v = Arrays.copyOf(values, size);
-      // insertion sort: label sets are small, usually already sorted
+      boolean sorted = true;
       for (int i = 1; i < size; i++) {
-        String kn = n[i];
-        String kv = v[i];
-        int j = i - 1;
-        while (j >= 0 && n[j].compareTo(kn) > 0) {
-          n[j + 1] = n[j];
-          v[j + 1] = v[j];
-          j--;
-        }
-        n[j + 1] = kn;
-        v[j + 1] = kv;
-      }
-      for (int i = 1; i < size; i++) {
-        if (n[i].equals(n[i - 1])) {
-          throw new IllegalArgumentException("duplicate label name: " + n[i]);
+        if (names[i - 1].compareTo(names[i]) > 0) {
+          sorted = false;
+          break;
         }
       }
-      return new Labels(n, v);
+      int[] order = sorted ? null : stableOrder(names, size);
+      String[] n = new String[size];
+      String[] v = new String[size];
+      int k = 0;
+      for (int j = 0; j < size; j++) {
+        int i = order == null ? j : order[j];
+        if (k > 0 && n[k - 1].equals(names[i])) {
+          // entries of one name are in the order given: each after the first must be a put
+          if (!replaces[i]) {
+            throw new IllegalArgumentException("duplicate label name: " + names[i]);
+          }
+          v[k - 1] = values[i];
+          continue;
+        }
+        n[k] = names[i];
+        v[k] = values[i];
+        k++;
+      }
+      return k == size ? new Labels(n, v) : new Labels(Arrays.copyOf(n, k), Arrays.copyOf(v, k));
+    }
+
+    /** The indexes of the first {@code size} keys in key order, equal keys in index order (merge sort). */
+    private static int[] stableOrder(String[] keys, int size) {
+      int[] a = new int[size];
+      for (int i = 0; i < size; i++) {
+        a[i] = i;
+      }
+      int[] b = new int[size];
+      for (int width = 1; width < size; width *= 2) {
+        for (int lo = 0; lo < size; lo += 2 * width) {
+          int mid = Math.min(lo + width, size);
+          int hi = Math.min(lo + 2 * width, size);
+          int i = lo;
+          int j = mid;
+          int o = lo;
+          while (i < mid && j < hi) {
+            b[o++] = keys[a[j]].compareTo(keys[a[i]]) < 0 ? a[j++] : a[i++];
+          }
+          while (i < mid) {
+            b[o++] = a[i++];
+          }
+          while (j < hi) {
+            b[o++] = a[j++];
+          }
+        }
+        int[] t = a;
+        a = b;
+        b = t;
+      }
+      return a;
     }
   }
 }

@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -150,11 +149,18 @@ public final class RelabelCommand {
   /** Reads, binds, validates and compiles the rules file. */
   static RelabelRules loadRules(Path file, NameValidation validation)
       throws IOException, RelabelException {
-    Object tree;
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      tree = yaml().load(r);
-    }
-    String source = file.toString();
+    return parseRules(Files.readString(file, StandardCharsets.UTF_8), file.toString(), validation);
+  }
+
+  /**
+   * Binds, validates and compiles the rules of a rules file's text; {@code source} names it in errors.
+   *
+   * @throws RelabelException listing every problem of the rules
+   * @throws org.yaml.snakeyaml.error.YAMLException when the text is not YAML
+   */
+  public static RelabelRules parseRules(String text, String source, NameValidation validation)
+      throws RelabelException {
+    Object tree = yaml().load(text);
     List<RelabelConfig> configs = RelabelConfigs.fromYamlTree(tree, source);
     try {
       return RelabelRules.compile(configs, validation);

@@ -519,7 +519,10 @@ final class ConfigBinder {
   private LimitsConfig limits(ConfigNode n) {
     return new LimitsConfig(
         n.integer("max_series", LimitsConfig.DEFAULT_MAX_SERIES, 1, Integer.MAX_VALUE),
-        n.integer("max_series_per_family", LimitsConfig.DEFAULT_MAX_SERIES_PER_FAMILY, 1, Integer.MAX_VALUE));
+        n.integer("max_series_per_family", LimitsConfig.DEFAULT_MAX_SERIES_PER_FAMILY, 1, Integer.MAX_VALUE),
+        n.integer("label_limit", LimitsConfig.DEFAULT_LABEL_LIMIT, 0, Integer.MAX_VALUE),
+        n.integer("label_name_length_limit", LimitsConfig.DEFAULT_LABEL_NAME_LENGTH_LIMIT, 0, Integer.MAX_VALUE),
+        n.integer("label_value_length_limit", LimitsConfig.DEFAULT_LABEL_VALUE_LENGTH_LIMIT, 0, Integer.MAX_VALUE));
   }
 
   // ---- receivers ---------------------------------------------------------------------------

@@ -68,7 +68,7 @@ public final class GoRuntimeDecoder {
     JsonObject root = tree.getAsJsonObject();
     for (String k : root.keySet()) {
       if (!TOP_KEYS.contains(k)) {
-        throw new MalformedBodyException("unknown key \"" + k + "\" (expected resource, time_unix_nano, samples)");
+        throw new MalformedBodyException("unknown key \"" + abbreviate(k) + "\" (expected resource, time_unix_nano, samples)");
       }
     }
     Labels.Builder resource = Labels.builder();
@@ -79,7 +79,7 @@ public final class GoRuntimeDecoder {
       }
       for (var e : res.getAsJsonObject().entrySet()) {
         if (!e.getValue().isJsonPrimitive()) {
-          throw new MalformedBodyException("resource." + e.getKey() + ": expected a string, number or boolean");
+          throw new MalformedBodyException("resource." + abbreviate(e.getKey()) + ": expected a string, number or boolean");
         }
         resource.put(e.getKey(), JsonTrees.scalarText(e.getValue()));
       }
@@ -106,7 +106,7 @@ public final class GoRuntimeDecoder {
       JsonObject s = arr.get(i).getAsJsonObject();
       for (String k : s.keySet()) {
         if (!SAMPLE_KEYS.contains(k)) {
-          throw new MalformedBodyException(at + ": unknown key \"" + k + "\"");
+          throw new MalformedBodyException(at + ": unknown key \"" + abbreviate(k) + "\"");
         }
       }
       String name = string(s, "name", at);
@@ -115,7 +115,7 @@ public final class GoRuntimeDecoder {
         throw new MalformedBodyException(at + ".name: " + parsed.error().message());
       }
       if (!seen.add(name)) {
-        throw new MalformedBodyException(at + ".name: \"" + name + "\" appears twice");
+        throw new MalformedBodyException(at + ".name: \"" + abbreviate(name) + "\" appears twice");
       }
       String kind = string(s, "kind", at).toLowerCase(Locale.ROOT);
       Boolean cumulative = null;
@@ -210,12 +210,12 @@ public final class GoRuntimeDecoder {
     int offset = firstFinite ? 1 : 0;
     long total = 0;
     for (int i = 0; i < n; i++) {
-      long c = (long) unsignedLong(counts.get(i), at + ".counts[" + i + "]");
+      long c = count(counts.get(i), at, i);
       total += c;
+      if (total < 0) {
+        throw new MalformedBodyException(at + ".counts: the counts add up to more than 2^63-1");
+      }
       bucketCounts[i + offset] = c;
-    }
-    if (total < 0) {
-      throw new MalformedBodyException(at + ".counts: total exceeds 2^63-1");
     }
     // Go histograms have no sum: the sender's, or the views stage fills it in, the same way for
     // every transport.
@@ -259,12 +259,13 @@ public final class GoRuntimeDecoder {
         }
       }
     }
-    throw new MalformedBodyException(at + ": expected a number (or \"NaN\", \"+Inf\", \"-Inf\"), got " + e);
+    throw new MalformedBodyException(at + ": expected a number (or \"NaN\", \"+Inf\", \"-Inf\"), got "
+        + abbreviate(e.toString()));
   }
 
-  /** A Unix time in nanoseconds, exactly, as a JSON number or a decimal string. */
-  static long nanos(JsonElement e, String at) throws MalformedBodyException {
-    if (e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber() || e.getAsJsonPrimitive().isString())) {
+  /** A bucket count: an integer from 0 to 2^63-1, exactly. */
+  private static long count(JsonElement e, String at, int i) throws MalformedBodyException {
+    if (isNumeral(e)) {
       try {
         long v = new BigDecimal(e.getAsString()).longValueExact();
         if (v >= 0) {
@@ -274,12 +275,44 @@ public final class GoRuntimeDecoder {
         // reported below
       }
     }
-    throw new MalformedBodyException(at + ": expected Unix time in nanoseconds, got " + e);
+    throw new MalformedBodyException(at + ".counts[" + i + "]: expected a count from 0 to 2^63-1, got "
+        + abbreviate(e.toString()));
+  }
+
+  /**
+   * Whether a value is a JSON number or a string short enough to be one: a numeral longer than 64
+   * characters is no count or time, and parsing one exactly would cost more than its length.
+   */
+  private static boolean isNumeral(JsonElement e) {
+    if (!e.isJsonPrimitive()) {
+      return false;
+    }
+    JsonPrimitive p = e.getAsJsonPrimitive();
+    return p.isNumber() ? p.getAsString().length() <= 64 : p.isString() && p.getAsString().length() <= 64;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 60) + "..." : s;
+  }
+
+  /** A Unix time in nanoseconds, exactly, as a JSON number or a decimal string. */
+  static long nanos(JsonElement e, String at) throws MalformedBodyException {
+    if (isNumeral(e)) {
+      try {
+        long v = new BigDecimal(e.getAsString()).longValueExact();
+        if (v >= 0) {
+          return v;
+        }
+      } catch (NumberFormatException | ArithmeticException ignored) {
+        // reported below
+      }
+    }
+    throw new MalformedBodyException(at + ": expected Unix time in nanoseconds, got " + abbreviate(e.toString()));
   }
 
   /** A non-negative integer up to 2^64-1 (as a double), as a JSON number or a decimal string. */
   static double unsignedLong(JsonElement e, String at) throws MalformedBodyException {
-    if (e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber() || e.getAsJsonPrimitive().isString())) {
+    if (isNumeral(e)) {
       try {
         BigDecimal d = new BigDecimal(e.getAsString());
         if (d.signum() >= 0 && d.stripTrailingZeros().scale() <= 0
@@ -290,6 +323,6 @@ public final class GoRuntimeDecoder {
         // reported below
       }
     }
-    throw new MalformedBodyException(at + ": expected an unsigned 64-bit integer, got " + e);
+    throw new MalformedBodyException(at + ": expected an unsigned 64-bit integer, got " + abbreviate(e.toString()));
   }
 }

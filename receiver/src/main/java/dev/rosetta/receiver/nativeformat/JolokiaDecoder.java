@@ -45,6 +45,15 @@ public final class JolokiaDecoder {
 
   private JolokiaDecoder() {}
 
+  /**
+   * How many characters of metric names a body may expand to, per character of body. Each numeric
+   * leaf is named by its whole path (ObjectName, attribute, items), so a body expands: a real one
+   * two to ten times (an ObjectName of 60 characters over attributes of 10), a crafted one (a long
+   * ObjectName over thousands of one-digit attributes) without bound. Past this factor the body is
+   * refused, so decoding stays linear in the body.
+   */
+  public static final int MAX_EXPANSION = 16;
+
   public static Result decode(String body, Map<String, String> resource, long nowNanos)
       throws MalformedBodyException {
     JsonElement tree = JsonTrees.parse(body);
@@ -62,9 +71,8 @@ public final class JolokiaDecoder {
     } else {
       throw new MalformedBodyException("expected a Jolokia response object or an array of them");
     }
-    Map<String, Metric> metrics = new LinkedHashMap<>();
+    Walk walk = new Walk(MAX_EXPANSION * (long) body.length() + (1 << 20));
     int errors = 0;
-    int[] skipped = {0};
     for (int i = 0; i < entries.size(); i++) {
       String at = tree.isJsonArray() ? "[" + i + "]" : "";
       JsonObject r = entries.get(i);
@@ -72,7 +80,7 @@ public final class JolokiaDecoder {
       if (status == null || !status.isJsonPrimitive() || !status.getAsJsonPrimitive().isNumber()) {
         throw new MalformedBodyException(prefix(at) + "status: expected the HTTP status number of the response");
       }
-      if (status.getAsInt() != 200) {
+      if (status.getAsDouble() != 200) {
         errors++;
         continue;
       }
@@ -87,11 +95,11 @@ public final class JolokiaDecoder {
       long time = nowNanos;
       JsonElement ts = r.get("timestamp");
       if (ts != null && ts.isJsonPrimitive() && ts.getAsJsonPrimitive().isNumber()) {
-        time = ts.getAsLong() * 1_000_000_000L;
+        time = seconds(ts, prefix(at) + "timestamp");
       }
       JsonElement value = r.get("value");
       if (value == null || value.isJsonNull()) {
-        skipped[0]++;
+        walk.skipped++;
         continue;
       }
       String single = singleAttribute(request.get("attribute"));
@@ -103,68 +111,103 @@ public final class JolokiaDecoder {
         }
         for (var e : value.getAsJsonObject().entrySet()) {
           if (!e.getValue().isJsonObject()) {
-            throw new MalformedBodyException(prefix(at) + "value." + e.getKey() + ": expected attributes by name");
+            throw new MalformedBodyException(prefix(at) + "value." + abbreviate(e.getKey())
+                + ": expected attributes by name");
           }
-          mbeanAttributes(e.getKey(), e.getValue().getAsJsonObject(), path, time, metrics, skipped);
+          walk.mbeanAttributes(e.getKey(), e.getValue().getAsJsonObject(), path, time);
         }
       } else if (single != null) {
         String prefixPath = path == null ? JvmPath.join(mbean, single) : JvmPath.join(mbean, single) + "/" + path;
-        leaves(prefixPath, value, Labels.empty(), time, metrics, skipped);
+        walk.leaves(walk.charge(prefixPath), value, Labels.empty(), time);
       } else {
         if (!value.isJsonObject()) {
           throw new MalformedBodyException(prefix(at) + "value: expected attributes by name");
         }
-        mbeanAttributes(mbean, value.getAsJsonObject(), path, time, metrics, skipped);
+        walk.mbeanAttributes(mbean, value.getAsJsonObject(), path, time);
       }
     }
-    MetricBatch batch = metrics.isEmpty()
+    MetricBatch batch = walk.out.isEmpty()
         ? MetricBatch.empty()
         : new MetricBatch(List.of(new ResourceMetrics(Labels.of(resource),
-            List.of(new ScopeMetrics(InstrumentationScope.empty(), List.copyOf(metrics.values()))))));
-    return new Result(batch, errors, skipped[0]);
+            List.of(new ScopeMetrics(InstrumentationScope.empty(), List.copyOf(walk.out.values()))))));
+    return new Result(batch, errors, walk.skipped);
   }
 
   private static String prefix(String at) {
     return at.isEmpty() ? "" : at + ".";
   }
 
-  /** One MBean's attributes: numeric leaves become points, scalar siblings become labels. */
-  private static void mbeanAttributes(String mbean, JsonObject attrs, String path, long time,
-      Map<String, Metric> out, int[] skipped) {
-    Labels.Builder siblings = Labels.builder();
-    for (var e : attrs.entrySet()) {
-      JsonElement v = e.getValue();
-      if (v.isJsonPrimitive() && !v.getAsJsonPrimitive().isNumber()) {
-        siblings.add(ATTRIBUTE_LABEL_PREFIX + e.getKey(), JsonTrees.scalarText(v));
-      }
-    }
-    Labels labels = siblings.build();
-    for (var e : attrs.entrySet()) {
-      String base = JvmPath.join(mbean, e.getKey());
-      leaves(path == null ? base : base + "/" + path, e.getValue(), labels, time, out, skipped);
-    }
+  private static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 60) + "..." : s;
   }
 
-  /** Walks a value: numbers become points; objects and arrays descend one path segment. */
-  private static void leaves(String path, JsonElement v, Labels labels, long time, Map<String, Metric> out,
-      int[] skipped) {
-    if (v == null || v.isJsonNull()) {
-      skipped[0]++;
-    } else if (v.isJsonPrimitive()) {
-      JsonPrimitive p = v.getAsJsonPrimitive();
-      if (p.isNumber()) {
-        out.put(path, new Metric(path, "", "", MetricType.GAUGE, Temporality.CUMULATIVE,
-            List.of(new NumberPoint(labels, 0, time, p.getAsDouble()))));
+  /** Jolokia's timestamp (Unix seconds) in nanoseconds. */
+  private static long seconds(JsonElement ts, String at) throws MalformedBodyException {
+    double s = ts.getAsDouble();
+    if (!(s >= 0 && s < Long.MAX_VALUE / 1_000_000_000L)) {
+      throw new MalformedBodyException(at + ": expected Unix seconds, got " + abbreviate(ts.toString()));
+    }
+    return (long) s * 1_000_000_000L;
+  }
+
+  /** The metrics of one body as its values are walked, with what the names may still cost. */
+  private static final class Walk {
+    final Map<String, Metric> out = new LinkedHashMap<>();
+    int skipped;
+    long budget;
+    final long limit;
+
+    Walk(long budget) {
+      this.budget = budget;
+      this.limit = budget;
+    }
+
+    /** Counts a name against the budget. */
+    String charge(String name) throws MalformedBodyException {
+      budget -= name.length();
+      if (budget < 0) {
+        throw new MalformedBodyException("the body expands to more than " + limit + " characters of metric names ("
+            + MAX_EXPANSION + " times its size): split the read into smaller ones");
       }
-      // strings and booleans carry no number; strings are offered to views as sibling labels
-    } else if (v.isJsonObject()) {
-      for (var e : v.getAsJsonObject().entrySet()) {
-        leaves(path + "/" + JvmPath.escapeSegment(e.getKey()), e.getValue(), labels, time, out, skipped);
+      return name;
+    }
+
+    /** One MBean's attributes: numeric leaves become points, scalar siblings become labels. */
+    void mbeanAttributes(String mbean, JsonObject attrs, String path, long time) throws MalformedBodyException {
+      Labels.Builder siblings = Labels.builder();
+      for (var e : attrs.entrySet()) {
+        JsonElement v = e.getValue();
+        if (v.isJsonPrimitive() && !v.getAsJsonPrimitive().isNumber()) {
+          siblings.add(ATTRIBUTE_LABEL_PREFIX + e.getKey(), JsonTrees.scalarText(v));
+        }
       }
-    } else {
-      // An array attribute (AllThreadIds, a String[] of arguments...) lists identifiers, not
-      // measurements; one series per element would only churn. Skipped and counted.
-      skipped[0]++;
+      Labels labels = siblings.build();
+      for (var e : attrs.entrySet()) {
+        String base = JvmPath.join(mbean, e.getKey());
+        leaves(charge(path == null ? base : base + "/" + path), e.getValue(), labels, time);
+      }
+    }
+
+    /** Walks a value: numbers become points; objects descend one path segment. */
+    void leaves(String path, JsonElement v, Labels labels, long time) throws MalformedBodyException {
+      if (v == null || v.isJsonNull()) {
+        skipped++;
+      } else if (v.isJsonPrimitive()) {
+        JsonPrimitive p = v.getAsJsonPrimitive();
+        if (p.isNumber()) {
+          out.put(path, new Metric(path, "", "", MetricType.GAUGE, Temporality.CUMULATIVE,
+              List.of(new NumberPoint(labels, 0, time, p.getAsDouble()))));
+        }
+        // strings and booleans carry no number; strings are offered to views as sibling labels
+      } else if (v.isJsonObject()) {
+        for (var e : v.getAsJsonObject().entrySet()) {
+          leaves(charge(path + "/" + JvmPath.escapeSegment(e.getKey())), e.getValue(), labels, time);
+        }
+      } else {
+        // An array attribute (AllThreadIds, a String[] of arguments...) lists identifiers, not
+        // measurements; one series per element would only churn. Skipped and counted.
+        skipped++;
+      }
     }
   }
 

@@ -1,36 +1,27 @@
 package dev.rosetta.receiver.nativeformat;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonElement;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
+import dev.rosetta.receiver.otlp.StrictJson;
 
-/** Strict JSON reading for the native formats. */
+/** Strict JSON reading for the native formats: {@link StrictJson}, with this package's exception. */
 final class JsonTrees {
-  private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
-
   private JsonTrees() {}
 
-  /** The tree of {@code body}; strict JSON, one value, nothing after it. */
+  /** The text of a UTF-8 body. */
+  static String utf8(byte[] body) throws MalformedBodyException {
+    try {
+      return StrictJson.utf8(body);
+    } catch (StrictJson.MalformedException e) {
+      throw new MalformedBodyException(e.getMessage());
+    }
+  }
+
+  /** The tree of {@code body}; strict JSON, one value, nothing after it, no key twice in an object. */
   static JsonElement parse(String body) throws MalformedBodyException {
     try {
-      JsonReader reader = new JsonReader(new StringReader(body));
-      reader.setStrictness(Strictness.STRICT);
-      JsonElement tree = ELEMENT.read(reader);
-      if (tree == null) {
-        throw new MalformedBodyException("the body is empty");
-      }
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new MalformedBodyException("invalid JSON: data after the end of the document");
-      }
-      return tree;
-    } catch (IOException | RuntimeException e) {
-      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new MalformedBodyException("invalid JSON: " + m);
+      return StrictJson.parse(body);
+    } catch (StrictJson.MalformedException e) {
+      throw new MalformedBodyException(e.getMessage());
     }
   }
 

@@ -126,7 +126,7 @@ public final class NativeHttpHandler implements IngestRoute {
     }
     Decoded decoded;
     try {
-      decoded = decoder.decode(new String(body, StandardCharsets.UTF_8), resource,
+      decoded = decoder.decode(JsonTrees.utf8(body), resource,
           System.currentTimeMillis() * 1_000_000L);
     } catch (MalformedBodyException e) {
       return () -> fail(ctx, req, IngestStatus.MALFORMED, e.getMessage(), Map.of());

@@ -61,7 +61,14 @@ public final class OtlpDecoder {
                 : InstrumentationScope.empty();
         List<Metric> metrics = new ArrayList<>(sm.getMetricsCount());
         for (io.opentelemetry.proto.metrics.v1.Metric m : sm.getMetricsList()) {
-          Metric converted = metric(m, errors);
+          Metric converted;
+          try {
+            converted = metric(m, errors);
+          } catch (IllegalArgumentException e) {
+            // the model refused what the checks above let through: this metric only
+            errors.reject(Math.max(0, pointCount(m)), "metric " + shown(m.getName()) + ": " + e.getMessage());
+            continue;
+          }
           if (converted != null && !converted.points().isEmpty()) {
             metrics.add(converted);
             accepted += converted.points().size();
@@ -78,9 +85,8 @@ public final class OtlpDecoder {
     return new Result(new MetricBatch(resources), accepted, errors.count, errors.message());
   }
 
-  private static Metric metric(io.opentelemetry.proto.metrics.v1.Metric m, Errors errors) {
-    String name = m.getName();
-    int points = switch (m.getDataCase()) {
+  private static int pointCount(io.opentelemetry.proto.metrics.v1.Metric m) {
+    return switch (m.getDataCase()) {
       case GAUGE -> m.getGauge().getDataPointsCount();
       case SUM -> m.getSum().getDataPointsCount();
       case HISTOGRAM -> m.getHistogram().getDataPointsCount();
@@ -88,9 +94,15 @@ public final class OtlpDecoder {
       case SUMMARY -> m.getSummary().getDataPointsCount();
       default -> -1;
     };
+  }
+
+  private static Metric metric(io.opentelemetry.proto.metrics.v1.Metric m, Errors errors) {
+    String name = m.getName();
+    String shown = shown(name);
+    int points = pointCount(m);
     if (points < 0) {
       // A metric without data carries no points: nothing to reject, but tell the sender.
-      errors.note("metric " + (name.isEmpty() ? "(unnamed)" : name) + " has no data");
+      errors.note("metric " + (name.isEmpty() ? "(unnamed)" : shown) + " has no data");
       return null;
     }
     if (name.isEmpty()) {
@@ -104,42 +116,47 @@ public final class OtlpDecoder {
       default -> Temporality.CUMULATIVE;
     };
     if (t == null) {
-      errors.reject(points, "metric " + name + ": aggregation temporality is unspecified");
+      errors.reject(points, "metric " + shown + ": aggregation temporality is unspecified");
       return null;
     }
     String desc = m.getDescription();
     String unit = m.getUnit();
     switch (m.getDataCase()) {
       case GAUGE -> {
-        return new Metric(name, desc, unit, MetricType.GAUGE, t, numberPoints(name, m.getGauge().getDataPointsList(),
+        return new Metric(name, desc, unit, MetricType.GAUGE, t, numberPoints(shown, m.getGauge().getDataPointsList(),
             errors));
       }
       case SUM -> {
         MetricType type = m.getSum().getIsMonotonic() ? MetricType.COUNTER : MetricType.UP_DOWN_COUNTER;
-        return new Metric(name, desc, unit, type, t, numberPoints(name, m.getSum().getDataPointsList(), errors));
+        return new Metric(name, desc, unit, type, t, numberPoints(shown, m.getSum().getDataPointsList(), errors));
       }
       case HISTOGRAM -> {
         List<Point> pts = new ArrayList<>(points);
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
-          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : histogramPoint(name, p, errors));
+          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : histogramPoint(shown, p, errors));
         }
         return new Metric(name, desc, unit, MetricType.HISTOGRAM, t, pts);
       }
       case EXPONENTIAL_HISTOGRAM -> {
         List<Point> pts = new ArrayList<>(points);
         for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
-          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : exponentialPoint(name, p, errors));
+          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : exponentialPoint(shown, p, errors));
         }
         return new Metric(name, desc, unit, MetricType.HISTOGRAM, t, pts);
       }
       default -> {
         List<Point> pts = new ArrayList<>(points);
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
-          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : summaryPoint(name, p, errors));
+          addUnlessNull(pts, noRecordedValue(p.getFlags()) ? null : summaryPoint(shown, p, errors));
         }
         return new Metric(name, desc, unit, MetricType.SUMMARY, t, pts);
       }
     }
+  }
+
+  /** A metric name as error messages show it: at most 128 characters, so a reason costs O(1) per point. */
+  static String shown(String name) {
+    return name.length() <= 128 ? name : name.substring(0, 120) + "...(" + name.length() + " chars)";
   }
 
   private static void addUnlessNull(List<Point> out, Point p) {
@@ -181,6 +198,10 @@ public final class OtlpDecoder {
   }
 
   private static Point histogramPoint(String name, HistogramDataPoint p, Errors errors) {
+    if (p.getCount() < 0) {
+      errors.reject(1, "metric " + name + ": histogram count exceeds 2^63-1");
+      return null;
+    }
     int nb = p.getExplicitBoundsCount();
     int nc = p.getBucketCountsCount();
     double[] bounds;
@@ -204,7 +225,7 @@ public final class OtlpDecoder {
           errors.reject(1, "metric " + name + ": histogram explicit bounds must be finite and strictly increasing");
           return null;
         }
-        bounds[i] = b;
+        bounds[i] = b == 0 ? 0.0 : b; // -0 is 0
       }
       for (int i = 0; i < nc; i++) {
         long c = p.getBucketCounts(i);
@@ -214,16 +235,16 @@ public final class OtlpDecoder {
         }
         counts[i] = c;
         total += c;
+        if (total < 0) {
+          errors.reject(1, "metric " + name + ": histogram bucket counts add up to more than 2^63-1");
+          return null;
+        }
       }
       if (total != p.getCount()) {
         errors.reject(1, "metric " + name + ": histogram count " + p.getCount()
             + " differs from the sum of its bucket counts " + total);
         return null;
       }
-    }
-    if (p.getCount() < 0) {
-      errors.reject(1, "metric " + name + ": histogram count exceeds 2^63-1");
-      return null;
     }
     return new HistogramPoint(
         attributes(p.getAttributesList()),
@@ -238,81 +259,124 @@ public final class OtlpDecoder {
   }
 
   private static Point exponentialPoint(String name, ExponentialHistogramDataPoint p, Errors errors) {
-    int scale = p.getScale();
-    if (scale < -10 || scale > 20) {
-      errors.reject(1, "metric " + name + ": exponential histogram scale " + scale + " outside [-10, 20]");
+    ExplicitBuckets b;
+    try {
+      b = explicitBuckets(p);
+    } catch (IllegalArgumentException e) {
+      errors.reject(1, "metric " + name + ": exponential histogram " + e.getMessage());
       return null;
     }
-    var neg = p.getNegative();
-    var pos = p.getPositive();
-    int n = neg.getBucketCountsCount() + pos.getBucketCountsCount() + 2;
-    double[] bounds = new double[n];
-    long[] counts = new long[n + 1];
-    int k = 0;
-    long total = 0;
-    // Negative buckets, most negative first: index i holds [-base^(i+1), -base^i), upper bound -base^i.
-    for (int j = neg.getBucketCountsCount() - 1; j >= 0; j--) {
-      long c = neg.getBucketCounts(j);
-      long index = (long) neg.getOffset() + j;
-      k = append(bounds, counts, k, -lowerBoundary(index, scale), c);
-      total += c;
-    }
-    // Zero bucket: [-threshold, threshold].
-    double zt = p.getZeroThreshold();
-    if (Double.isNaN(zt) || zt < 0 || Double.isInfinite(zt)) {
-      errors.reject(1, "metric " + name + ": exponential histogram zero threshold is not a finite non-negative number");
-      return null;
-    }
-    k = append(bounds, counts, k, zt, p.getZeroCount());
-    total += p.getZeroCount();
-    for (int j = 0; j < pos.getBucketCountsCount(); j++) {
-      long c = pos.getBucketCounts(j);
-      long index = (long) pos.getOffset() + j;
-      k = append(bounds, counts, k, lowerBoundary(index + 1, scale), c);
-      total += c;
-    }
-    for (long c : counts) {
-      if (c < 0) {
-        errors.reject(1, "metric " + name + ": exponential histogram bucket count exceeds 2^63-1");
-        return null;
-      }
-    }
-    if (total != p.getCount()) {
-      errors.reject(1, "metric " + name + ": exponential histogram count " + p.getCount()
-          + " differs from the sum of its bucket counts " + total);
-      return null;
-    }
-    double[] b = java.util.Arrays.copyOf(bounds, k);
-    long[] c = java.util.Arrays.copyOf(counts, k + 1); // last entry: (+Inf) bucket, empty
     return new HistogramPoint(
         attributes(p.getAttributesList()),
         p.getStartTimeUnixNano(),
         p.getTimeUnixNano(),
-        b,
-        c,
+        b.bounds(),
+        b.counts(),
         p.getCount(),
         p.hasSum() ? p.getSum() : Double.NaN,
         p.hasMin() ? p.getMin() : Double.NaN,
         p.hasMax() ? p.getMax() : Double.NaN);
   }
 
-  /** Appends a bucket with upper bound {@code bound}; merges into the previous one if not increasing. */
-  private static int append(double[] bounds, long[] counts, int k, double bound, long count) {
-    if (Double.isInfinite(bound) || Double.isNaN(bound)) {
-      // Overflowed boundary: fold into the previous bucket, or into +Inf at the end.
-      counts[k] += count;
-      return k;
+  /** Explicit buckets: finite bounds, strictly increasing; one count more than bounds (the last: +Inf). */
+  record ExplicitBuckets(double[] bounds, long[] counts) {}
+
+  /**
+   * The explicit buckets of an exponential histogram point, with the same count and the same bucket
+   * contents, at every legal scale (-10 to 20) and offset. Negative bucket {@code i} holds
+   * {@code [-base^(i+1), -base^i)} and becomes the bucket with upper bound {@code -base^i}; the zero
+   * bucket becomes the one with upper bound {@code zero_threshold}; positive bucket {@code i} holds
+   * {@code (base^i, base^(i+1)]} and becomes the bucket with upper bound {@code base^(i+1)}, where
+   * {@code base = 2^(2^-scale)}. Where boundaries do not fit a double, counts move to the nearest
+   * representable bucket that holds their values: a boundary beyond the largest double puts the
+   * bucket's count into {@code +Inf} (or, on the negative side, into the lowest finite bucket);
+   * boundaries that round to the previous one (or below the zero threshold) are merged into it.
+   * Linear in the number of buckets.
+   *
+   * @throws IllegalArgumentException with the reason, for a scale outside [-10, 20], a zero threshold
+   *     that is not a finite non-negative number, counts beyond 2^63-1, or a count that differs from
+   *     the sum of the bucket counts
+   */
+  static ExplicitBuckets explicitBuckets(ExponentialHistogramDataPoint p) {
+    int scale = p.getScale();
+    if (scale < -10 || scale > 20) {
+      throw new IllegalArgumentException("scale " + scale + " outside [-10, 20]");
     }
-    if (k > 0 && bound <= bounds[k - 1]) {
-      counts[k - 1] += count;
-      return k;
+    double zt = p.getZeroThreshold();
+    if (!(zt >= 0) || Double.isInfinite(zt)) {
+      throw new IllegalArgumentException("zero threshold " + zt + " is not a finite non-negative number");
     }
-    bounds[k] = bound;
-    counts[k] = count;
-    return k + 1;
+    if (p.getCount() < 0) {
+      throw new IllegalArgumentException("count exceeds 2^63-1");
+    }
+    var neg = p.getNegative();
+    var pos = p.getPositive();
+    int nn = neg.getBucketCountsCount();
+    int np = pos.getBucketCountsCount();
+    BucketSink sink = new BucketSink(nn + 1 + np);
+    // most negative first: index nn-1 down to 0
+    for (int j = nn - 1; j >= 0; j--) {
+      sink.add(-lowerBoundary((long) neg.getOffset() + j, scale), neg.getBucketCounts(j));
+    }
+    sink.add(zt, p.getZeroCount());
+    for (int j = 0; j < np; j++) {
+      sink.add(lowerBoundary((long) pos.getOffset() + j + 1, scale), pos.getBucketCounts(j));
+    }
+    if (sink.total != p.getCount()) {
+      throw new IllegalArgumentException("count " + p.getCount() + " differs from the sum of its bucket counts "
+          + sink.total);
+    }
+    return sink.result();
   }
 
-  /** base^index with base = 2^(2^-scale). */
+  /** Collects buckets by increasing upper bound, merging what a double cannot tell apart. */
+  private static final class BucketSink {
+    final double[] bounds;
+    final long[] counts;
+    int k;
+    long total;
+    /** Counts of buckets whose bound is below the lowest double: they go to the first finite bucket. */
+    long pending;
+    /** Counts of buckets whose bound is above the largest double: the +Inf bucket. */
+    long overflow;
+
+    BucketSink(int capacity) {
+      bounds = new double[capacity];
+      counts = new long[capacity + 1];
+    }
+
+    void add(double bound, long count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("bucket count exceeds 2^63-1");
+      }
+      total += count;
+      if (total < 0) {
+        throw new IllegalArgumentException("bucket counts add up to more than 2^63-1");
+      }
+      if (bound == Double.NEGATIVE_INFINITY) {
+        pending += count;
+      } else if (bound == Double.POSITIVE_INFINITY) {
+        overflow += count;
+      } else if (k > 0 && bound <= bounds[k - 1]) {
+        counts[k - 1] += count + pending;
+        pending = 0;
+      } else {
+        bounds[k] = bound == 0 ? 0.0 : bound; // -0 is 0
+        counts[k] = count + pending;
+        pending = 0;
+        k++;
+      }
+    }
+
+    ExplicitBuckets result() {
+      // the zero bucket's bound is finite, so nothing is pending any more
+      long[] c = java.util.Arrays.copyOf(counts, k + 1);
+      c[k] += overflow + pending;
+      return new ExplicitBuckets(java.util.Arrays.copyOf(bounds, k), c);
+    }
+  }
+
+  /** base^index with base = 2^(2^-scale); 0 below the smallest double, +Inf above the largest. */
   static double lowerBoundary(long index, int scale) {
     if (scale <= 0) {
       long exp = index << -scale;

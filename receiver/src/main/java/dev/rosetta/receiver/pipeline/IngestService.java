@@ -52,6 +52,7 @@ public final class IngestService {
   private final SelfMetrics metrics;
   private final Duration retryAfter;
   private volatile boolean accepting = true;
+  private volatile LabelLimits labelLimits = LabelLimits.NONE;
 
   public IngestService(
       MetricStage pipeline, SeriesStore store, Optional<ForwardTarget> forward, SelfMetrics metrics,
@@ -66,6 +67,11 @@ public final class IngestService {
   /** Replaces the stages atomically; requests in flight finish with the old ones. */
   public void swapPipeline(MetricStage next) {
     pipeline.set(Objects.requireNonNull(next, "next"));
+  }
+
+  /** Puts label limits in force for the requests that start from now on. */
+  public void setLabelLimits(LabelLimits limits) {
+    labelLimits = Objects.requireNonNull(limits, "limits");
   }
 
   /** After this, every request is answered OVERLOADED (used while stopping). */
@@ -108,6 +114,14 @@ public final class IngestService {
       metrics.refused(transport, "stopping", n);
       metrics.request(transport, IngestStatus.OVERLOADED.outcome);
       return new Outcome(IngestStatus.OVERLOADED, n, "the service is stopping", retryAfter);
+    }
+    LabelLimits.Result limited = labelLimits.apply(decoded);
+    if (limited.refused() > 0) {
+      limited.refusedByReason().forEach((reason, n) -> metrics.refused(transport, reason, n));
+      decoded = limited.batch();
+      original = null;
+      preRejected += (int) limited.refused();
+      preMessage = preMessage.isEmpty() ? limited.message() : preMessage + "; " + limited.message();
     }
     MetricBatch batch = pipeline.get().process(decoded);
     SeriesStore.ApplyResult applied;

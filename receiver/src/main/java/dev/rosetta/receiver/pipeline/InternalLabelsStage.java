@@ -7,7 +7,9 @@ import dev.rosetta.model.Point;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Removes point labels whose names start with {@code __} (such as the {@code __attr_*} sibling
@@ -21,6 +23,8 @@ public final class InternalLabelsStage implements MetricStage {
     if (!hasInternal(batch)) {
       return batch;
     }
+    // points of one Jolokia MBean share one label set: strip each distinct set once
+    Map<Labels, Labels> stripped = new IdentityHashMap<>();
     List<ResourceMetrics> rs = new ArrayList<>(batch.resources().size());
     for (ResourceMetrics rm : batch.resources()) {
       List<ScopeMetrics> ss = new ArrayList<>(rm.scopes().size());
@@ -29,7 +33,7 @@ public final class InternalLabelsStage implements MetricStage {
         for (Metric m : sm.metrics()) {
           List<Point> ps = new ArrayList<>(m.points().size());
           for (Point p : m.points()) {
-            ps.add(p.withLabels(strip(p.labels())));
+            ps.add(p.withLabels(stripped.computeIfAbsent(p.labels(), InternalLabelsStage::strip)));
           }
           ms.add(m.withPoints(ps));
         }
@@ -41,13 +45,7 @@ public final class InternalLabelsStage implements MetricStage {
   }
 
   static Labels strip(Labels l) {
-    Labels out = l;
-    for (int i = 0; i < l.size(); i++) {
-      if (l.name(i).startsWith("__")) {
-        out = out.without(l.name(i));
-      }
-    }
-    return out;
+    return l.withoutPrefix("__");
   }
 
   private static boolean hasInternal(MetricBatch batch) {
@@ -55,9 +53,7 @@ public final class InternalLabelsStage implements MetricStage {
       for (ScopeMetrics sm : rm.scopes()) {
         for (Metric m : sm.metrics()) {
           for (Point p : m.points()) {
-            Labels l = p.labels();
-            // names are sorted: any "__" name sorts before letters and digits
-            if (l.size() > 0 && l.name(0).startsWith("__")) {
+            if (p.labels().hasNameWithPrefix("__")) {
               return true;
             }
           }

@@ -90,7 +90,7 @@ public final class RelabelStage implements MetricStage {
     List<ScopeMetrics> scopes = new ArrayList<>(rm.scopes().size());
     for (ScopeMetrics sm : rm.scopes()) {
       Labels scoped = kind == Kind.INPUT ? base : TargetLabels.withScope(base, sm.scope());
-      Map<Key, Metric> metrics = new LinkedHashMap<>();
+      Map<Key, Merged> metrics = new LinkedHashMap<>();
       boolean scopeChanged = false;
       for (Metric m : sm.metrics()) {
         scopeChanged |= metric(m, scoped, metrics);
@@ -98,7 +98,11 @@ public final class RelabelStage implements MetricStage {
       if (scopeChanged) {
         changed = true;
         if (!metrics.isEmpty()) {
-          scopes.add(new ScopeMetrics(sm.scope(), List.copyOf(metrics.values())));
+          List<Metric> ms = new ArrayList<>(metrics.size());
+          for (Merged merged : metrics.values()) {
+            ms.add(merged.metric());
+          }
+          scopes.add(new ScopeMetrics(sm.scope(), ms));
         }
       } else {
         scopes.add(sm);
@@ -111,7 +115,7 @@ public final class RelabelStage implements MetricStage {
   }
 
   /** Relabels the points of {@code m} into {@code out} (by resulting name); true when anything changed. */
-  private boolean metric(Metric m, Labels context, Map<Key, Metric> out) {
+  private boolean metric(Metric m, Labels context, Map<Key, Merged> out) {
     String name = kind == Kind.INPUT ? m.name() : familyName(m);
     if (name == null) {
       merge(out, m, m.points());
@@ -171,15 +175,40 @@ public final class RelabelStage implements MetricStage {
   /** Metrics of one name, type and received name are one metric. */
   private record Key(String name, MetricType type, String receivedName) {}
 
-  private static void merge(Map<Key, Metric> out, Metric template, List<Point> points) {
+  /**
+   * The points that end up under one key, gathered before one metric is made of them, so that
+   * many metrics merging into one cost their points once, not once per merge.
+   */
+  private static final class Merged {
+    final Metric template;
+    List<Point> points;
+    boolean owned;
+
+    Merged(Metric template, List<Point> points) {
+      this.template = template;
+      this.points = points;
+    }
+
+    void add(List<Point> more) {
+      if (!owned) {
+        points = new ArrayList<>(points);
+        owned = true;
+      }
+      points.addAll(more);
+    }
+
+    Metric metric() {
+      return points == template.points() ? template : template.withPoints(points);
+    }
+  }
+
+  private static void merge(Map<Key, Merged> out, Metric template, List<Point> points) {
     Key key = new Key(template.name(), template.type(), template.receivedName());
-    Metric prev = out.get(key);
+    Merged prev = out.get(key);
     if (prev == null) {
-      out.put(key, points == template.points() ? template : template.withPoints(points));
+      out.put(key, new Merged(template, points));
     } else {
-      List<Point> all = new ArrayList<>(prev.points());
-      all.addAll(points);
-      out.put(key, prev.withPoints(all));
+      prev.add(points);
     }
   }
 
@@ -208,23 +237,16 @@ public final class RelabelStage implements MetricStage {
 
   /** The labels the rules see for one point. */
   private Labels view(String name, Labels context, Labels attrs) {
-    Labels.Builder b = Labels.builder();
     if (kind == Kind.INPUT) {
-      for (int i = 0; i < context.size(); i++) {
-        if (!attrs.contains(context.name(i))) {
-          b.add(context.name(i), context.value(i));
-        }
-      }
-      for (int i = 0; i < attrs.size(); i++) {
-        b.add(attrs.name(i), attrs.value(i));
-      }
-    } else {
-      context.forEach(b::add);
-      for (int i = 0; i < attrs.size(); i++) {
-        String ln = promLabel(attrs.name(i));
-        if (ln != null && !context.contains(ln)) {
-          b.put(ln, attrs.value(i));
-        }
+      // point attributes over resource attributes: one merge of two sorted sets
+      return context.withAll(attrs).with("__name__", name);
+    }
+    Labels.Builder b = Labels.builder();
+    context.forEach(b::add);
+    for (int i = 0; i < attrs.size(); i++) {
+      String ln = promLabel(attrs.name(i));
+      if (ln != null && !context.contains(ln)) {
+        b.put(ln, attrs.value(i));
       }
     }
     b.put("__name__", name);
@@ -234,6 +256,7 @@ public final class RelabelStage implements MetricStage {
   /** The point's attributes after the rules: the result without name and context labels. */
   private Labels pointLabels(Labels result, Labels context, Labels original) {
     Labels.Builder b = Labels.builder();
+    Map<String, String> keysByLabel = null;
     for (int i = 0; i < result.size(); i++) {
       String n = result.name(i);
       String v = result.value(i);
@@ -250,24 +273,34 @@ public final class RelabelStage implements MetricStage {
         if (context.contains(n)) {
           continue;
         }
-        b.add(originalKey(n, original), v);
+        // put: a label a rule named after an attribute key and the label of that key are one
+        if (original.contains(n)) {
+          b.put(n, v);
+        } else {
+          if (keysByLabel == null) {
+            keysByLabel = keysByLabel(original);
+          }
+          b.put(keysByLabel.getOrDefault(n, n), v);
+        }
       }
     }
     return b.build();
   }
 
-  /** The attribute key whose Prometheus name is {@code label}, or the label itself. */
-  private static String originalKey(String label, Labels original) {
-    if (original.contains(label)) {
-      return label;
-    }
+  /**
+   * For each Prometheus label name, the first attribute key (in key order) that has it: the key a
+   * label that keeps its name goes back to. Built once per point, so that the lookups are linear.
+   */
+  private static Map<String, String> keysByLabel(Labels original) {
+    Map<String, String> m = new java.util.HashMap<>();
     for (int i = 0; i < original.size(); i++) {
       String k = original.name(i);
-      if (label.equals(promLabel(k))) {
-        return k;
+      String ln = promLabel(k);
+      if (ln != null) {
+        m.putIfAbsent(ln, k);
       }
     }
-    return label;
+    return m;
   }
 
   private static String promLabel(String key) {

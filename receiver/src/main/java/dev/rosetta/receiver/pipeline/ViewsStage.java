@@ -486,7 +486,7 @@ public final class ViewsStage implements MetricStage {
       return SiblingAttributes.none();
     }
     Labels l = m.points().get(0).labels();
-    if (l.isEmpty() || !l.name(0).startsWith("__")) {
+    if (!l.hasNameWithPrefix(JolokiaDecoder.ATTRIBUTE_LABEL_PREFIX)) {
       return SiblingAttributes.none();
     }
     return (mbean, attribute) -> Optional.ofNullable(l.get(JolokiaDecoder.ATTRIBUTE_LABEL_PREFIX + attribute));

@@ -105,7 +105,7 @@ public final class OtlpHttpHandler implements IngestRoute {
     ExportMetricsServiceRequest request;
     try {
       request = json
-          ? OtlpJson.parseRequest(new String(body, StandardCharsets.UTF_8))
+          ? OtlpJson.parseRequest(body)
           : ExportMetricsServiceRequest.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
       return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, "invalid OTLP protobuf: " + e.getMessage(),

@@ -1526,9 +1526,7 @@ public final class SeriesStore {
     in.jobInstance[ri] = jobInstance;
     in.targetInfo[ri] = infoLabels;
     if (settings.resourceToTelemetry() && !infoLabels.isEmpty()) {
-      Labels.Builder all = infoLabels.toBuilder();
-      jobInstance.forEach(all::put);
-      return all.build();
+      return infoLabels.withAll(jobInstance);
     }
     return jobInstance;
   }
@@ -1562,8 +1560,11 @@ public final class SeriesStore {
     }
     String[] names = new String[n];
     String[] values = new String[n];
+    // label name -> its slot (a scan while there are few, a map beyond), and the values of names
+    // several keys share: linear in the attributes
+    Map<String, Integer> slots = null;
+    StringBuilder[] joined = null;
     int k = 0;
-    outer:
     for (int i = 0; i < n; i++) {
       String v = attrs.value(i);
       if (v.isEmpty()) {
@@ -1573,11 +1574,33 @@ public final class SeriesStore {
       if (ln == null || scoped.contains(ln) || (agg != null && !agg.keeps(ln))) {
         continue;
       }
-      for (int j = 0; j < k; j++) {
-        if (names[j].equals(ln)) {
-          values[j] = values[j] + ";" + v;
-          continue outer;
+      Integer j = null;
+      if (slots == null) {
+        for (int x = 0; x < k; x++) {
+          if (names[x].equals(ln)) {
+            j = x;
+            break;
+          }
         }
+        if (j == null && k == 8) {
+          slots = new HashMap<>();
+          for (int x = 0; x < k; x++) {
+            slots.put(names[x], x);
+          }
+        }
+      }
+      if (slots != null) {
+        j = slots.putIfAbsent(ln, k);
+      }
+      if (j != null) {
+        if (joined == null) {
+          joined = new StringBuilder[n];
+        }
+        if (joined[j] == null) {
+          joined[j] = new StringBuilder(values[j]);
+        }
+        joined[j].append(';').append(v);
+        continue;
       }
       names[k] = ln;
       values[k] = v;
@@ -1586,11 +1609,11 @@ public final class SeriesStore {
     if (k == 0) {
       return scoped;
     }
-    Labels.Builder b = scoped.toBuilder();
+    Labels.Builder b = Labels.builder();
     for (int i = 0; i < k; i++) {
-      b.add(names[i], values[i]);
+      b.add(names[i], joined != null && joined[i] != null ? joined[i].toString() : values[i]);
     }
-    return b.build();
+    return scoped.withAll(b.build());
   }
 
   // ---- state ----

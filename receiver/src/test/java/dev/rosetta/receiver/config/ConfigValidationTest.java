@@ -378,6 +378,19 @@ class ConfigValidationTest {
   }
 
   @Test
+  void labelLimitsAreZeroOrPositive() throws Exception {
+    List<ConfigError> errors = errors("limits: {label_limit: -1, label_name_length_limit: x, label_value_length_limit: 0}");
+    assertThat(errors).extracting(ConfigError::path)
+        .containsExactly("limits.label_limit", "limits.label_name_length_limit");
+    RosettaConfig c = ConfigLoader.parse("limits: {label_limit: 0, label_value_length_limit: 5}", "c.yaml", Map.of());
+    assertThat(c.limits().labelLimit()).isZero();
+    assertThat(c.limits().labelNameLengthLimit()).isEqualTo(LimitsConfig.DEFAULT_LABEL_NAME_LENGTH_LIMIT);
+    assertThat(c.limits().labelValueLengthLimit()).isEqualTo(5);
+    assertThat(ConfigLoader.parse("", "c.yaml", Map.of()).limits()).isEqualTo(LimitsConfig.defaults());
+    assertThat(ConfigLoader.embeddedDefault().limits()).isEqualTo(LimitsConfig.defaults());
+  }
+
+  @Test
   void toStringMatchesTheDocumentedForm() {
     assertThat(errors(OTLP + "    timeout: 5 minutes"))
         .singleElement()

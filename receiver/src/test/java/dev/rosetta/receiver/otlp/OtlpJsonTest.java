@@ -63,4 +63,46 @@ class OtlpJsonTest {
         .setRejectedDataPoints(3).setErrorMessage("bad")).build();
     assertThat(OtlpJson.print(resp)).isEqualTo("{\"partialSuccess\":{\"rejectedDataPoints\":\"3\",\"errorMessage\":\"bad\"}}");
   }
+
+  @Test
+  void aFieldGivenTwiceIsRefusedInEitherSpelling() {
+    assertThatThrownBy(() -> OtlpJson.parseRequest("{\"resourceMetrics\": [], \"resourceMetrics\": []}"))
+        .hasMessageContaining("duplicate key \"resourceMetrics\"");
+    assertThatThrownBy(() -> OtlpJson.parseRequest("{\"resourceMetrics\": [], \"resource_metrics\": []}"))
+        .hasMessageContaining("field resourceMetrics given twice");
+  }
+
+  @Test
+  void bodiesMustBeUtf8() {
+    byte[] body = "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"k\",\"value\":{\"stringValue\":\"x\"}}]}}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    body[body.length - 12] = (byte) 0xFF;
+    assertThatThrownBy(() -> OtlpJson.parseRequest(body)).hasMessageContaining("not valid UTF-8");
+  }
+
+  /** protobuf's parser reads numerals as exact decimals, in time that grows with their length squared. */
+  @Test
+  void numeralsInNumericFieldsAreBounded() {
+    String digits = "1".repeat(100_000);
+    for (String field : new String[] {"timeUnixNano", "asDouble", "asInt", "flags"}) {
+      assertThatThrownBy(() -> OtlpJson.parseRequest("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{"
+          + "\"name\":\"x\",\"gauge\":{\"dataPoints\":[{\"" + field + "\":\"" + digits + "\"}]}}]}]}]}"))
+          .hasMessageContaining(field + " \"1111").hasMessageContaining("is not a number");
+    }
+    assertThatThrownBy(() -> OtlpJson.parseRequest("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{"
+        + "\"name\":\"x\",\"histogram\":{\"dataPoints\":[{\"bucketCounts\":[\"1\",\"" + digits + "\"]}]}}]}]}]}"))
+        .hasMessageContaining("is not a number");
+    // strings elsewhere are strings, however long
+    assertThat(catchParse("{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"k\",\"value\":{"
+        + "\"stringValue\":\"" + digits + "\"}}]}}]}")).isNull();
+  }
+
+  private static Exception catchParse(String body) {
+    try {
+      OtlpJson.parseRequest(body);
+      return null;
+    } catch (Exception e) {
+      return e;
+    }
+  }
 }

@@ -642,9 +642,7 @@ public final class ViewSet {
     if (own.isEmpty()) {
       return extra;
     }
-    Labels.Builder b = own.toBuilder();
-    extra.forEach(b::put);
-    return b.build();
+    return own.withAll(extra);
   }
 
   // ---------------------------------------------------------------------------------------------
