@@ -37,7 +37,56 @@ public final class ConfigErrors {
 
   /** Records one problem; see {@link ConfigError} for what each part holds. */
   public void add(String path, String value, String message) {
-    errors.add(new ConfigError(source, path, value, message).locatedBy(positions));
+    ConfigError e = asWritten(new ConfigError(source, path, value, message));
+    errors.add(e.locatedBy(positions));
+  }
+
+  /** A string value whose {@code ${env:NAME}} references were replaced: as written, and as used. */
+  private record Expansion(String path, String written, String expanded) {}
+
+  private final List<Expansion> expansions = new ArrayList<>();
+
+  /**
+   * Records that the value at {@code path} was written as {@code written} and is {@code expanded}
+   * after the environment was substituted: problems about it show what was written, so that a
+   * secret from the environment never appears in an error.
+   */
+  void expanded(String path, String written, String expanded) {
+    if (!expanded.isEmpty() && !expanded.equals(written)) {
+      expansions.add(new Expansion(path, written, expanded));
+    }
+  }
+
+  private ConfigError asWritten(ConfigError e) {
+    if (expansions.isEmpty()) {
+      return e;
+    }
+    String value = e.value();
+    String message = e.message();
+    for (Expansion x : expansions) {
+      if (!related(e.path(), x.path())) {
+        continue;
+      }
+      if (value.equals(Values.render(x.expanded()))) {
+        value = Values.render(x.written());
+      }
+      message = message.replace(Values.quote(x.expanded()), Values.quote(x.written()));
+      if (x.expanded().length() >= 4) {
+        message = message.replace(x.expanded(), x.written());
+        value = value.replace(x.expanded(), x.written());
+      }
+    }
+    return value.equals(e.value()) && message.equals(e.message()) ? e
+        : new ConfigError(e.source(), e.path(), value, message);
+  }
+
+  /** Whether one path is the other, or inside it. */
+  private static boolean related(String a, String b) {
+    return a.equals(b) || inside(a, b) || inside(b, a);
+  }
+
+  private static boolean inside(String inner, String outer) {
+    return outer.isEmpty() || inner.startsWith(outer + ".") || inner.startsWith(outer + "[");
   }
 
   /** Records a problem with a key itself (an unknown key): placed at the key rather than its value. */

@@ -186,6 +186,11 @@ final class EnvExpander {
       }
       out.append(value);
     }
-    return failed ? ConfigNode.Reported.VALUE : out.toString();
+    if (failed) {
+      return ConfigNode.Reported.VALUE;
+    }
+    String result = out.toString();
+    errors.expanded(path, s, result);
+    return result;
   }
 }

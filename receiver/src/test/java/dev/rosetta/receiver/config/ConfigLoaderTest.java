@@ -32,6 +32,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aValueFromTheEnvironmentIsShownAsWrittenInErrors() {
+    String secret = "s3cr3t-t0ken-from-the-environment";
+    String yaml = """
+        exporters:
+          otlp:
+            endpoint: "${env:DOWNSTREAM}"
+            timeout: "${env:TIMEOUT}"
+            headers: {authorization: "Bearer ${env:TOKEN}"}
+        """;
+    Map<String, String> env = Map.of("DOWNSTREAM", secret + "::", "TIMEOUT", secret, "TOKEN", secret);
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse(yaml, "config.yaml", env, FileCheck.none()));
+    assertThat(e.errors()).hasSize(2);
+    assertThat(e.errors().toString()).doesNotContain(secret)
+        .contains("exporters.otlp.endpoint").contains("${env:DOWNSTREAM}")
+        .contains("exporters.otlp.timeout").contains("${env:TIMEOUT}");
+  }
+
+  @Test
   void collectorShapedExample() throws ConfigException {
     RosettaConfig c = parse(COLLECTOR_EXAMPLE);
 
