@@ -264,6 +264,11 @@ public final class RosettaService implements AutoCloseable {
     return c.exposition().boundAddress();
   }
 
+  /** The {@code health_check} listeners, in {@code service.extensions} order. */
+  public List<InetSocketAddress> healthCheckAddresses() {
+    return c.healthChecks().stream().map(NettyHttpServer::boundAddress).toList();
+  }
+
   /**
    * Routes of the exposition port: {@code /metrics} renders on the exposition threads and streams;
    * {@code /healthz} and {@code /readyz} answer on the event loop.

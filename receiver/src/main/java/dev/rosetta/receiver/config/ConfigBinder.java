@@ -1177,8 +1177,6 @@ final class ConfigBinder {
           root, "processors");
       ExportersConfig ex = applyBatch(exporters, batches.isEmpty() ? Optional.empty() : Optional.of(batches.get(0)));
       PipelineConfig pipeline = PipelineConfig.defaults(relabelSettings, !aggregate.isEmpty());
-      pipeline = new PipelineConfig(Optional.empty(), List.copyOf(declaredReceivers),
-          List.copyOf(processors.keySet()), List.copyOf(declaredExporters), pipeline.stages(), List.of());
       return new RosettaConfig(source, receivers, ex, service, relabelSettings, limits, topViews, extensions,
           new ProcessorsConfig(processors), aggregate, pipeline);
     }
@@ -1278,7 +1276,9 @@ final class ConfigBinder {
           at.error(id, ".processors", "", "pipeline \"" + id + "\" lists Rosetta's stages but not"
               + " semantic_views: add it where the names are to be mapped (declare processors: {semantic_views: {}}"
               + " for the top-level views: section)");
-          stages.add(new PipelineConfig.Views("views"));
+          // a placeholder, before aggregation, so that the (discarded) result stays well formed
+          int slot = aggregateAt == null ? stages.size() : stages.size() - 1;
+          stages.add(slot, new PipelineConfig.Views("views"));
         }
         if (relabelSettings.input().size() > 0 || relabelSettings.output().size() > 0) {
           root.error("relabel", "the pipeline \"" + id + "\" lists Rosetta's stages, so the top-level relabel"

@@ -16,9 +16,9 @@ import java.util.Optional;
  * (once); aggregation, when present, is last, as it happens in the store.
  *
  * @param id the pipeline's id, empty when the configuration has no {@code service.pipelines}
- * @param receivers the receivers the pipeline lists (all declared ones without pipelines)
- * @param processors the processors the pipeline lists, in order (all declared ones without pipelines)
- * @param exporters the exporters the pipeline lists (all declared ones without pipelines)
+ * @param receivers the receivers the pipeline lists (empty without pipelines: all declared ones run)
+ * @param processors the processors the pipeline lists, in order (empty without pipelines: all run)
+ * @param exporters the exporters the pipeline lists (empty without pipelines: all run)
  * @param stages Rosetta's stages in the order they run
  * @param unused components declared but in no pipeline ("exporters.otlp/b"): not started
  */
