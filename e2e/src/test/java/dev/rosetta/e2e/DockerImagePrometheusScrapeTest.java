@@ -141,6 +141,9 @@ class DockerImagePrometheusScrapeTest {
         new ImageFromDockerfile(imageName, false)
             .withFileFromPath("docker", root.resolve("docker"))
             .withFileFromPath("receiver/target/rosetta.jar", jar)
+            .withFileFromPath("receiver/target/bin/rosetta", root.resolve("receiver/target/bin/rosetta"))
+            // as docker/build.sh passes it: the jar's version, which the chart's appVersion names
+            .withBuildArg("VERSION", HelmChartTest.projectVersion())
             // No forced pull: the engine builds on the base it has (podman: the local one).
             .withBuildImageCmdModifier(cmd -> cmd.withDockerfilePath("docker/Dockerfile").withPull(false));
     String base = System.getenv("ROSETTA_BASE_IMAGE");
@@ -201,6 +204,8 @@ class DockerImagePrometheusScrapeTest {
         .extracting(ExposedPort::getPort)
         .contains(OTLP_GRPC, OTLP_HTTP, METRICS);
     assertThat(execOk("id", "-u").getStdout().strip()).isEqualTo("10001");
+    assertThat(imageInfo.getConfig().getLabels())
+        .containsEntry("org.opencontainers.image.version", HelmChartTest.projectVersion());
 
     InspectContainerResponse info = container.getContainerInfo();
     assertThat(info.getHostConfig().getReadonlyRootfs()).isTrue();
@@ -227,6 +232,22 @@ class DockerImagePrometheusScrapeTest {
         container.execInContainer(
             "bash", "-c", "ROSETTA_HEALTH_PORT=1 exec " + String.join(" ", command));
     assertThat(wrongPort.getExitCode()).as("the check on a port nothing listens on").isEqualTo(1);
+  }
+
+  @Test
+  @Order(1)
+  void theLauncherIsOnThePathWithItsDefaults() throws Exception {
+    assumeDockerApi();
+    assertThat(execOk("rosetta", "--version").getStdout().strip())
+        .isEqualTo("rosetta " + HelmChartTest.projectVersion());
+    assertThat(execOk("rosetta", "validate", "--config", "/etc/rosetta/config.yaml").getStdout())
+        .contains("/etc/rosetta/config.yaml: configuration is valid");
+    // the service itself (PID 1) runs under the launcher's options: java, not a shell, is PID 1
+    String cmdline = execOk("cat", "/proc/1/cmdline").getStdout().replace('\0', ' ');
+    assertThat(cmdline).matches("(\\S*/)?java .*").contains("-XX:+UseSerialGC").contains("-XX:+ExitOnOutOfMemoryError")
+        .contains("-jar /opt/rosetta/rosetta.jar --config /etc/rosetta/config.yaml");
+    // no memory limit here: the launcher caps the heap itself (with a limit it is MaxRAMPercentage)
+    assertThat(cmdline).containsPattern("-Xmx[0-9]+m|-XX:MaxRAMPercentage=[0-9]+");
   }
 
   @Test

@@ -166,12 +166,12 @@ class HelmChartTest {
     assertThat(at(named(list(pod, "volumes"), "config"), "configMap", "name")).isEqualTo(FULLNAME);
     assertThat(list(named(list(pod, "volumes"), "config"), "configMap", "items"))
         .containsExactly(Map.of("key", "config.yaml", "path", "config.yaml"));
-    assertThat(at(named(list(container, "env"), "JAVA_TOOL_OPTIONS"), "value"))
-        .as("an exhausted heap ends the process, and the pod is restarted")
-        .isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+    assertThat(at(named(list(container, "env"), "ROSETTA_JAVA_OPTS"), "value"))
+        .as("the launcher's defaults apply").isEqualTo("");
+    assertThat(names(list(container, "env"))).doesNotContain("JAVA_TOOL_OPTIONS");
     assertThat(container.get("command")).as("the image's entrypoint runs the service").isNull();
     assertThat(container.get("args")).isNull();
-    assertThat(str(container, "image")).isEqualTo("rosetta:0.1.0");
+    assertThat(str(container, "image")).isEqualTo("rosetta:" + projectVersion());
   }
 
   @Test
@@ -183,7 +183,7 @@ class HelmChartTest {
     assertThat(podLabels)
         .containsEntry("app.kubernetes.io/name", "rosetta")
         .containsEntry("app.kubernetes.io/instance", RELEASE)
-        .containsEntry("app.kubernetes.io/version", "0.1.0")
+        .containsEntry("app.kubernetes.io/version", projectVersion())
         .containsEntry("app.kubernetes.io/managed-by", "Helm")
         .containsKey("app.kubernetes.io/component")
         .containsKey("helm.sh/chart");
@@ -389,8 +389,8 @@ class HelmChartTest {
         .containsExactly("cpu=70", "memory=80");
     assertThat(map(m.one("Deployment"), "spec")).doesNotContainKey("replicas");
     assertThat(map(m.one("PodDisruptionBudget"), "spec")).containsEntry("minAvailable", 1);
-    assertThat(at(named(list(container(m.one("Deployment")), "env"), "JAVA_TOOL_OPTIONS"), "value"))
-        .isEqualTo("-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError");
+    assertThat(at(named(list(container(m.one("Deployment")), "env"), "ROSETTA_JAVA_OPTS"), "value"))
+        .isEqualTo("-XX:MaxRAMPercentage=60");
   }
 
   @Test
@@ -570,6 +570,35 @@ class HelmChartTest {
     Manifests elsewhere = render(Map.of("dashboards.enabled", "true", "dashboards.namespace", "monitoring"));
     assertThat(elsewhere.all()).filteredOn(o -> str(o, "metadata", "name").endsWith("-dashboards"))
         .singleElement().satisfies(o -> assertThat(str(o, "metadata", "namespace")).isEqualTo("monitoring"));
+  }
+
+  /** The Maven project version, which Surefire passes in (one source of truth for every version). */
+  static String projectVersion() {
+    String v = System.getProperty("rosetta.version", "");
+    assertThat(v).as("system property rosetta.version (set by the e2e module's pom)").isNotEmpty()
+        .doesNotStartWith("${");
+    return v;
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theChartTheJarAndTheImageTagAgreeOnTheVersion() throws Exception {
+    String version = projectVersion();
+    Map<String, Object> chart = new org.yaml.snakeyaml.Yaml().load(Files.readString(CHART.resolve("Chart.yaml")));
+    assertThat(chart.get("appVersion")).as("Chart.yaml appVersion").isEqualTo(version);
+    Map<String, Object> values = new org.yaml.snakeyaml.Yaml().load(Files.readString(CHART.resolve("values.yaml")));
+    assertThat(((Map<String, Object>) values.get("image")).get("tag"))
+        .as("values.yaml image.tag: empty, so that the appVersion applies").isEqualTo("");
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Peers.rosettaJar().toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Implementation-Version"))
+          .as("the jar's version (rosetta --version)").isEqualTo(version);
+    }
+    // docker/build.sh tags the image with the jar's version and passes it to the labels
+    String build = Files.readString(CHART.resolve("../../../docker/build.sh"));
+    assertThat(build).contains("image=${registry:+$registry/}$name:$version")
+        .contains("--build-arg VERSION=\"$version\"");
+    assertThat(str(container(render().one("Deployment")), "image")).isEqualTo("rosetta:" + version);
+    assertThat(str(render().one("Deployment"), "metadata", "labels", "app.kubernetes.io/version")).isEqualTo(version);
   }
 
   private static Manifests render() {

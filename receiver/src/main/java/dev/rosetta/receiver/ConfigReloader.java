@@ -1,7 +1,5 @@
 package dev.rosetta.receiver;
 
-import dev.rosetta.receiver.config.ConfigError;
-import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
@@ -143,12 +141,13 @@ public final class ConfigReloader implements AutoCloseable {
    * @return true when the new configuration is in force
    */
   public synchronized boolean reload() {
-    RosettaConfig next;
-    try {
-      next = ConfigLoader.load(file, env);
-    } catch (ConfigException e) {
-      return failed(e.errors().stream().map(ConfigError::toString).toList());
+    // the file and its view files together: every problem of every file in one report
+    dev.rosetta.receiver.views.ConfigCheck.Result checked =
+        dev.rosetta.receiver.views.ConfigCheck.run(file, env, dev.rosetta.receiver.config.FileCheck.readable());
+    if (!checked.ok()) {
+      return failed(checked.errors());
     }
+    RosettaConfig next = checked.config().orElseThrow();
     MetricStage pipeline;
     try {
       pipeline = builder.build(next);
@@ -171,8 +170,11 @@ public final class ConfigReloader implements AutoCloseable {
     fingerprint = fingerprint(current);
     lastOk = false;
     reloads.inc(1, "failure");
-    LOG.warning("configuration reload rejected; the running configuration stays. " + errors.size()
-        + " error(s):\n  " + String.join("\n  ", errors));
+    // one line, whatever the number of errors: the errors are a field (a list in JSON, errors="a; b"
+    // on the console), so a log pipeline keeps them with the message
+    dev.rosetta.receiver.telemetry.LogFields.of("file", file.toString(), "errors", errors).log(LOG, Level.WARNING,
+        "configuration reload rejected; the running configuration stays (" + errors.size()
+            + (errors.size() == 1 ? " error)" : " errors)"));
     return false;
   }
 

@@ -2,10 +2,13 @@ package dev.rosetta.receiver;
 
 import dev.rosetta.receiver.cli.ExplainCommand;
 import dev.rosetta.receiver.cli.RelabelCommand;
-import dev.rosetta.receiver.config.ConfigException;
+import dev.rosetta.receiver.config.FileCheck;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.ValidateCommand;
+import dev.rosetta.receiver.telemetry.Formats;
+import dev.rosetta.receiver.views.ConfigCheck;
+import dev.rosetta.receiver.telemetry.LogFields;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -83,8 +86,7 @@ public final class Main {
           return 0;
         }
         case "--version" -> {
-          String v = Main.class.getPackage().getImplementationVersion();
-          out.println("rosetta " + (v == null ? "(development build)" : v));
+          out.println("rosetta " + version());
           return 0;
         }
         default -> {
@@ -95,13 +97,18 @@ public final class Main {
       }
     }
     RosettaConfig config;
-    try {
-      config = configFile == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(configFile, env);
-    } catch (ConfigException e) {
-      e.errors().forEach(er -> err.println("rosetta: " + er));
-      return 1;
+    if (configFile == null) {
+      config = ConfigLoader.embeddedDefault();
+    } else {
+      // the file and the view files it names, every problem reported before anything starts
+      ConfigCheck.Result checked = ConfigCheck.run(configFile, env, FileCheck.readable());
+      if (!checked.ok()) {
+        checked.errors().forEach(line -> err.println("rosetta: " + line));
+        return 1;
+      }
+      config = checked.config().orElseThrow();
     }
-    Logging.configure(Logging.level(config.service().logLevel()));
+    Logging.configure(config.service().logs());
     Logger log = Logger.getLogger(Main.class.getName());
     RosettaService service;
     try {
@@ -112,9 +119,12 @@ public final class Main {
       log.log(Level.FINE, "start failed", e);
       return 1;
     }
-    log.info("Rosetta started with " + config.source() + ": OTLP/gRPC "
-        + service.grpcAddress().map(Object::toString).orElse("off") + ", OTLP/HTTP "
-        + service.httpAddress().map(Object::toString).orElse("off") + ", metrics " + service.metricsAddress());
+    String grpc = service.grpcAddress().map(Formats::address).orElse("off");
+    String http = service.httpAddress().map(Formats::address).orElse("off");
+    String metrics = Formats.address(service.metricsAddress());
+    LogFields.of("config", config.source(), "otlp_grpc", grpc, "otlp_http", http, "metrics", metrics,
+        "version", version()).log(log, Level.INFO, "Rosetta started with " + config.source() + ": OTLP/gRPC "
+        + grpc + ", OTLP/HTTP " + http + ", metrics " + metrics);
     if (configFile != null) {
       ConfigReloader reloader = service.watchConfig(configFile, env, config, RELOAD_INTERVAL);
       Signals.handle("HUP", reloader::reloadAsync);
@@ -129,9 +139,16 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info("stopping: draining within " + config.service().shutdownTimeout());
+    LogFields.of("shutdown_timeout", Formats.duration(config.service().shutdownTimeout()))
+        .log(log, Level.INFO, "stopping: draining within " + Formats.duration(config.service().shutdownTimeout()));
     service.stop();
     return 0;
+  }
+
+  /** The jar's version, or "(development build)" when run from classes. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "(development build)" : v;
   }
 
   /** The message that explains a failure: wiring errors wrap the real cause. */

@@ -186,7 +186,7 @@ public final class RosettaModule extends AbstractModule {
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
     store.setAggregation(AggregationRules.of(config.aggregate()));
     if (exposesSeries(config)) {
-      registry.register(new StoreCollector(store));
+      registry.register(new StoreCollector(store, p.exposition()));
     }
     registry.register(new StoreMetrics(store));
     return store;
@@ -239,11 +239,8 @@ public final class RosettaModule extends AbstractModule {
 
   /** Files besides the configuration file whose change triggers a reload (view files). */
   static List<java.nio.file.Path> watchedFiles(RosettaConfig config) {
-    try {
-      return ViewFiles.expand(config.views().baseDirectory(), config.views().files());
-    } catch (ViewLoadException e) {
-      return List.of(); // the reload reports it
-    }
+    // the files of the globs that match; a glob that matches nothing is the reload's to report
+    return ViewFiles.expandAll(config.views().baseDirectory(), config.views().files()).files();
   }
 
   /**
@@ -280,7 +277,7 @@ public final class RosettaModule extends AbstractModule {
   @Provides
   @Singleton
   ScrapeHandler scrapeHandler(CollectorRegistry registry) {
-    return new ScrapeHandler(registry);
+    return new ScrapeHandler(registry, config.exporters().prometheus().exposition().enableOpenMetrics());
   }
 
   @Provides

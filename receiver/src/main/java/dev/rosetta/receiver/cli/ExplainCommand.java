@@ -15,9 +15,12 @@ import dev.rosetta.receiver.aggregate.AggregateRule;
 import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.config.ConfigException;
 import dev.rosetta.receiver.config.ConfigLoader;
+import dev.rosetta.receiver.config.Positions;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.ViewsConfig;
+import dev.rosetta.receiver.views.ConfigCheck;
 import dev.rosetta.receiver.views.ConfiguredViews;
+import dev.rosetta.receiver.config.FileCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,8 +49,14 @@ import java.util.TreeMap;
  * output is invalid for the name, {@code recognized_as}, {@code recognized_by} and {@code minus}
  * when the name is another Go instrumentation's name for a runtime/metrics path, {@code aggregate}
  * when an {@code aggregate:} rule names the family, and {@code overlay}, the same keys but {@code
- * input}, when an overlay set also maps the name); a malformed input gives {@code {"input": ...,
- * "error": ...}} instead.
+ * input}, when an overlay set also maps the name, {@code attribute_labels} for labels whose value is
+ * a sibling MBean attribute's, and {@code relabel}, the relabel rules that change the name or its
+ * labels, when the configuration has any); a malformed input gives {@code {"input": ..., "error":
+ * ...}} instead.
+ *
+ * <p>With relabel rules, the input rules are applied to the name first (see {@link RelabelTrace});
+ * the view is the one of the name they leave, and the output rules are applied to what the view
+ * makes of it.
  *
  * <p>Exit status: 0 when every input parsed; 1 when any was malformed; 2 on a usage error or when
  * the configuration or the views cannot be loaded (the problems go to {@code err}).
@@ -62,7 +71,8 @@ public final class ExplainCommand {
         Tells, for each raw metric name (the arguments, or standard input one per line), which view
         matches and what it produces: semantic name, type, unit, labels, the Prometheus name and the
         aggregate: rule the family takes.
-        --config FILE   use the views of this configuration (default: the built-in sets)
+        --config FILE   use the views and the relabel rules of this configuration (default: the
+                        built-in sets, no rules); the rules that change a name are listed with it
         --json          one JSON object per name
       """;
 
@@ -121,25 +131,39 @@ public final class ExplainCommand {
     }
 
     RosettaConfig rosetta;
-    try {
-      rosetta = config == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(Path.of(config), env);
-    } catch (InvalidPathException e) {
-      err.println(config + ": invalid file name: " + e.getReason());
-      return FAILED;
-    } catch (ConfigException e) {
-      e.errors().forEach(err::println);
-      return FAILED;
-    }
     ViewSet views;
-    try {
-      views = ConfiguredViews.load(rosetta.views(), 0);
-    } catch (ViewLoadException e) {
-      e.errors().forEach(err::println);
-      return FAILED;
+    Positions positions = Positions.none();
+    if (config == null) {
+      rosetta = ConfigLoader.embeddedDefault();
+      try {
+        views = ConfiguredViews.load(rosetta.views(), 0);
+      } catch (ViewLoadException e) {
+        e.errors().forEach(err::println);
+        return FAILED;
+      }
+    } else {
+      Path file;
+      try {
+        file = Path.of(config);
+      } catch (InvalidPathException e) {
+        err.println(config + ": invalid file name: " + e.getReason());
+        return FAILED;
+      }
+      // every problem of the file and of its view files, as validate reports them
+      ConfigCheck.Result checked = ConfigCheck.of(ConfigLoader.check(file, env, FileCheck.readable()), 0);
+      if (!checked.ok()) {
+        checked.errors().forEach(err::println);
+        return FAILED;
+      }
+      rosetta = checked.config().orElseThrow();
+      views = checked.views().orElseThrow();
+      positions = checked.positions();
     }
 
+    RelabelTrace trace = new RelabelTrace(rosetta.relabel(), positions, rosetta.source(),
+        rosetta.exporters().prometheus().addMetricSuffixes());
     Explainer explainer = new Explainer(views, rosetta.views().unmatched(), AggregationRules.of(rosetta.aggregate()),
-        json, out);
+        trace, json, out);
     if (!names.isEmpty()) {
       names.forEach(explainer::explain);
     } else {
@@ -168,30 +192,33 @@ public final class ExplainCommand {
     private final ViewSet views;
     private final ViewsConfig.Unmatched unmatched;
     private final AggregationRules aggregation;
+    private final RelabelTrace trace;
     private final boolean json;
     private final PrintStream out;
     private boolean malformed;
     private boolean first = true;
 
-    Explainer(ViewSet views, ViewsConfig.Unmatched unmatched, AggregationRules aggregation, boolean json,
-        PrintStream out) {
+    Explainer(ViewSet views, ViewsConfig.Unmatched unmatched, AggregationRules aggregation, RelabelTrace trace,
+        boolean json, PrintStream out) {
       this.views = views;
       this.unmatched = unmatched;
       this.aggregation = aggregation;
+      this.trace = trace;
       this.json = json;
       this.out = out;
     }
 
     void explain(String name) {
+      if (trace.any() && !views.decide(name).malformed()) {
+        explainRelabelled(name);
+        return;
+      }
       ViewDecision d = views.decide(name);
       malformed |= d.malformed();
       if (json) {
         out.println(GSON.toJson(json(d)));
       } else {
-        if (!first) {
-          out.println();
-        }
-        first = false;
+        separate();
         text(d);
         Optional<ViewDecision> ov = d.malformed() ? Optional.empty() : overlay(name);
         if (ov.isPresent()) {
@@ -200,6 +227,96 @@ public final class ExplainCommand {
         }
       }
       out.flush();
+    }
+
+    /** With relabel rules: the input rules, the view of the name they leave, then the output rules. */
+    private void explainRelabelled(String name) {
+      RelabelTrace.Input in = trace.input(name);
+      Optional<ViewDecision> d = in.name().map(views::decide);
+      malformed |= d.isPresent() && d.get().malformed();
+      List<RelabelTrace.Step> steps = new ArrayList<>(in.steps());
+      boolean reachesOutput = d.isPresent() && !d.get().malformed() && !d.get().drop() && d.get().problem().isEmpty()
+          && (d.get().matched() || unmatched == ViewsConfig.Unmatched.PASSTHROUGH);
+      List<RelabelTrace.Step> output = reachesOutput ? trace.output(d.get()) : List.of();
+      steps.addAll(output);
+      if (json) {
+        JsonObject o;
+        if (d.isEmpty()) {
+          o = new JsonObject();
+          o.addProperty("input", name);
+          o.addProperty("matched", false);
+          o.addProperty("drop", true);
+          for (String key : List.of("view", "name", "type", "unit")) {
+            o.add(key, JsonNull.INSTANCE);
+          }
+          o.add("labels", new JsonObject());
+          o.add("prometheus_name", JsonNull.INSTANCE);
+        } else {
+          o = json(d.get(), true);
+          o.addProperty("input", name); // the name as given, also when an input rule renamed it
+        }
+        if (!o.has("error")) {
+          o.add("relabel", relabelJson(steps));
+        }
+        out.println(GSON.toJson(o));
+      } else {
+        separate();
+        out.println(name);
+        in.steps().forEach(s -> out.println("  relabel:    " + s.title() + ": " + s.effect()));
+        if (d.isEmpty()) {
+          out.println("  dropped by relabel." + in.steps().get(in.steps().size() - 1).stage().word + " rule "
+              + in.steps().get(in.steps().size() - 1).rule());
+        } else {
+          text(d.get(), false);
+          output.forEach(s -> out.println("  relabel:    " + s.title() + ": " + s.effect()));
+          Optional<ViewDecision> ov = d.get().malformed() ? Optional.empty() : overlay(d.get().input());
+          if (ov.isPresent()) {
+            out.println("  and, from the overlay set " + ov.get().source().orElseThrow() + ":");
+            text(ov.get());
+          }
+        }
+      }
+      out.flush();
+    }
+
+    private void separate() {
+      if (!first) {
+        out.println();
+      }
+      first = false;
+    }
+
+    private static com.google.gson.JsonArray relabelJson(List<RelabelTrace.Step> steps) {
+      com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+      for (RelabelTrace.Step s : steps) {
+        JsonObject o = new JsonObject();
+        o.addProperty("stage", s.stage().word);
+        o.addProperty("rule", s.rule());
+        add(o, "at", s.at());
+        o.addProperty("action", s.action());
+        o.addProperty("effect", s.effect());
+        if (s.drop()) {
+          o.addProperty("drop", true);
+        }
+        s.name().ifPresent(n -> o.addProperty("name", n));
+        if (!s.set().isEmpty()) {
+          JsonObject set = new JsonObject();
+          new TreeMap<>(s.set()).forEach(set::addProperty);
+          o.add("set", set);
+        }
+        if (!s.removed().isEmpty()) {
+          com.google.gson.JsonArray r = new com.google.gson.JsonArray();
+          s.removed().forEach(r::add);
+          o.add("removed", r);
+        }
+        if (!s.dependsOn().isEmpty()) {
+          com.google.gson.JsonArray r = new com.google.gson.JsonArray();
+          s.dependsOn().forEach(r::add);
+          o.add("depends_on", r);
+        }
+        a.add(o);
+      }
+      return a;
     }
 
     private JsonObject json(ViewDecision d) {
@@ -228,6 +345,19 @@ public final class ExplainCommand {
         o.addProperty("value", derivation(d));
       }
       d.reduce().ifPresent(r -> o.addProperty("value", "the input's " + r.word()));
+      if (!d.attributeLabels().isEmpty()) {
+        JsonObject attrs = new JsonObject();
+        new TreeMap<>(d.attributeLabels()).forEach((k, a) -> {
+          JsonObject one = new JsonObject();
+          one.addProperty("attribute", a.attribute());
+          JsonObject map = new JsonObject();
+          new TreeMap<>(a.map()).forEach(map::addProperty);
+          one.add("map", map);
+          add(one, "default", a.fallback());
+          attrs.add(k, one);
+        });
+        o.add("attribute_labels", attrs);
+      }
       Optional<String> problem = d.problem().or(() -> prom.problem);
       problem.ifPresent(p -> o.addProperty("problem", p));
       d.recognition().ifPresent(r -> {
@@ -266,7 +396,13 @@ public final class ExplainCommand {
     }
 
     private void text(ViewDecision d) {
-      out.println(d.input());
+      text(d, true);
+    }
+
+    private void text(ViewDecision d, boolean withInput) {
+      if (withInput) {
+        out.println(d.input());
+      }
       if (d.malformed()) {
         out.println("  error:      " + d.error().orElseThrow().message());
         return;
@@ -296,12 +432,20 @@ public final class ExplainCommand {
       out.println("  name:       " + d.name().orElseThrow());
       out.println("  type:       " + d.type().map(MetricType::word).orElse("(the input's)"));
       out.println("  unit:       " + d.unit().orElse("(the input's)"));
-      Map<String, String> labels = labels(d);
+      Map<String, String> labels = new TreeMap<>(d.labels().asMap());
+      d.attributeLabels().keySet().forEach(k -> labels.put(k, null));
       if (labels.isEmpty()) {
         out.println("  labels:     (none)");
       } else {
         StringBuilder sb = new StringBuilder();
-        labels.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append("=\"").append(v).append('"'));
+        labels.forEach((k, v) -> {
+          sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=');
+          if (v == null) {
+            sb.append(describeInFull(d.attributeLabels().get(k)));
+          } else {
+            sb.append('"').append(v).append('"');
+          }
+        });
         out.println("  labels:     " + sb);
       }
       Prom prom = prometheusName(d);
@@ -333,11 +477,14 @@ public final class ExplainCommand {
       return sb.toString();
     }
 
-    /** Capture and constant labels, then attribute labels as {attribute:Name}, sorted by name. */
+    /**
+     * Capture and constant labels with their values, and labels from a sibling attribute as {@code
+     * <value of attribute Type>}, sorted by name.
+     */
     private static Map<String, String> labels(ViewDecision d) {
       Map<String, String> labels = new TreeMap<>(d.labels().asMap());
       for (Map.Entry<String, AttributeLabel> e : d.attributeLabels().entrySet()) {
-        labels.put(e.getKey(), "{attribute:" + e.getValue().attribute() + "}");
+        labels.put(e.getKey(), describe(e.getValue()));
       }
       return labels;
     }
@@ -366,4 +513,20 @@ public final class ExplainCommand {
   }
 
   private record Prom(Optional<String> name, Optional<String> problem) {}
+
+  /** A label from a sibling attribute, as a value: {@code <value of attribute Type>}. */
+  static String describe(AttributeLabel a) {
+    return "<value of attribute " + a.attribute() + ">";
+  }
+
+  /**
+   * The same with its map and default: {@code <value of attribute Type, HEAP as heap, NON_HEAP as
+   * non_heap; "x" without it>}; without a default, a point whose MBean lacks the attribute is dropped.
+   */
+  static String describeInFull(AttributeLabel a) {
+    StringBuilder sb = new StringBuilder("<value of attribute ").append(a.attribute());
+    new TreeMap<>(a.map()).forEach((k, v) -> sb.append(", ").append(k).append(" as ").append(v));
+    a.fallback().ifPresent(f -> sb.append("; \"").append(f).append("\" without it"));
+    return sb.append('>').toString();
+  }
 }

@@ -664,7 +664,13 @@ final class ConfigBinder {
     Optional<Path> key =
         n.required("key_file", file, "a TLS server needs the private key of cert_file (PEM file)");
     Optional<Path> clientCa = n.optional("client_ca_file", file);
-    return new TlsServerConfig(cert.orElse(NO_FILE), key.orElse(NO_FILE), clientCa);
+    // the Collector's server TLS also takes ca_file: on a server it verifies client certificates
+    Optional<Path> ca = n.optional("ca_file", file);
+    if (n.hasValue("ca_file") && n.hasValue("client_ca_file")) {
+      n.error("ca_file", "ca_file and client_ca_file both name the CA that client certificates are verified"
+          + " against: give one of them");
+    }
+    return new TlsServerConfig(cert.orElse(NO_FILE), key.orElse(NO_FILE), clientCa.or(() -> ca));
   }
 
   // ---- exporters ---------------------------------------------------------------------------
@@ -817,7 +823,8 @@ final class ConfigBinder {
         n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
         n.optionalSection("tls", this::tlsServer),
         auth(n),
-        httpServer(n));
+        httpServer(n),
+        PrometheusExposition.bind(n));
   }
 
   private OtlpExporterConfig otlpExporter(ComponentId id, ConfigNode n) {
@@ -977,10 +984,9 @@ final class ConfigBinder {
     }
     extensions = new ExtensionsConfig(declared, inForce);
     pipelinesNode = n.deferredSection("pipelines");
-    LogLevel level =
-        n.section("telemetry", t -> t.section("logs", l -> l.enumValue("level", LogLevel.INFO)));
+    LogsConfig logs = n.section("telemetry", TelemetryBinder::telemetry);
     return new ServiceConfig(
-        level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+        logs, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
   }
 
   // ---- views --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Loads a {@link RosettaConfig}: YAML text → plain tree → environment expansion → records,
@@ -68,13 +69,63 @@ public final class ConfigLoader {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(fileCheck, "fileCheck");
-    Object tree = YamlTrees.load(yamlText, source);
-    ConfigErrors errors = new ConfigErrors(source);
-    Object expanded = EnvExpander.expand(tree, env, errors);
+    Checked c = check(yamlText, source, env, fileCheck);
+    if (!c.errors().isEmpty()) {
+      throw new ConfigException(c.errors());
+    }
+    return c.config().orElseThrow();
+  }
+
+  /**
+   * What {@link #check(Path, Map, FileCheck)} found: the configuration as bound, with defaults where
+   * values were bad (empty when the file could not be read or parsed), every error in file order, and
+   * where the key paths are written (to place errors found later, such as a view glob that matches
+   * nothing).
+   */
+  public record Checked(Optional<RosettaConfig> config, List<ConfigError> errors, Positions positions) {
+    public Checked {
+      Objects.requireNonNull(config, "config");
+      errors = List.copyOf(errors);
+      Objects.requireNonNull(positions, "positions");
+    }
+
+    /** The configuration, when it bound without errors. */
+    public Optional<RosettaConfig> valid() {
+      return errors.isEmpty() ? config : Optional.empty();
+    }
+  }
+
+  /**
+   * Loads {@code file} without throwing for what is in it: every problem is in the result, and the
+   * configuration is bound as far as it can be, so that the files it names can be checked too.
+   */
+  public static Checked check(Path file, Map<String, String> env, FileCheck fileCheck) {
+    Objects.requireNonNull(file, "file");
+    String source = file.toString();
+    try {
+      return check(read(file, source), source, env, fileCheck);
+    } catch (ConfigException e) {
+      return new Checked(Optional.empty(), e.errors(), Positions.none());
+    }
+  }
+
+  /** {@link #check(Path, Map, FileCheck)} on text; {@code source} names it in errors. */
+  public static Checked check(String yamlText, String source, Map<String, String> env, FileCheck fileCheck) {
+    Objects.requireNonNull(yamlText, "yamlText");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(fileCheck, "fileCheck");
+    YamlTrees.Loaded loaded;
+    try {
+      loaded = YamlTrees.loadWithPositions(yamlText, source);
+    } catch (ConfigException e) {
+      return new Checked(Optional.empty(), e.errors(), Positions.none());
+    }
+    ConfigErrors errors = new ConfigErrors(source, loaded.positions());
+    Object expanded = EnvExpander.expand(loaded.tree(), env, errors);
     ConfigNode root = ConfigNode.root(expanded, errors);
     RosettaConfig config = new ConfigBinder(fileCheck).bind(root, source);
-    errors.throwIfAny();
-    return config;
+    return new Checked(Optional.of(config), ConfigErrors.inFileOrder(errors.list()), loaded.positions());
   }
 
   /**

@@ -397,7 +397,7 @@ public final class ConfigNode {
         message.append("; valid keys here: ").append(String.join(", ", known));
       }
       Object value = e.getValue();
-      errors.add(
+      errors.addAtKey(
           pathOf(key),
           value == null || value == Reported.VALUE ? "" : Values.render(value),
           message.toString());

@@ -1,6 +1,8 @@
 package dev.rosetta.receiver.config;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,7 +14,8 @@ import java.util.Optional;
  * {@code tls} (serve https; {@code client_ca_file}: scrapers must present a certificate), {@code
  * auth} ({@code authenticator: <extension id>}: {@code /metrics} needs a credential, as Prometheus's
  * own web configuration allows; {@code /healthz} and {@code /readyz} stay open for probes) and the
- * connection settings of {@link HttpServerSettings}.
+ * connection settings of {@link HttpServerSettings}; {@code namespace}, {@code const_labels}, {@code
+ * send_timestamps} and {@code enable_open_metrics} ({@link Exposition}).
  */
 public record PrometheusExporterConfig(
     Endpoint endpoint,
@@ -21,7 +24,8 @@ public record PrometheusExporterConfig(
     boolean resourceToTelemetryConversion,
     Optional<TlsServerConfig> tls,
     Optional<AuthenticatorConfig> auth,
-    HttpServerSettings server) {
+    HttpServerSettings server,
+    Exposition exposition) {
   public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 9464);
   public static final Duration DEFAULT_METRIC_EXPIRATION = Duration.ofMinutes(5);
 
@@ -31,21 +35,63 @@ public record PrometheusExporterConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(exposition, "exposition");
     if (metricExpiration.isNegative() || metricExpiration.isZero()) {
       throw new IllegalArgumentException("metricExpiration must be positive: " + metricExpiration);
     }
   }
 
-  /** With the default connection settings. */
+  /** With the default connection settings and exposition settings. */
   public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
       boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth) {
     this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth,
-        HttpServerSettings.defaults());
+        HttpServerSettings.defaults(), Exposition.defaults());
+  }
+
+  /** Plain http, no authentication, default connection settings, with the default exposition settings. */
+  public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
+      boolean resourceToTelemetryConversion) {
+    this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, Optional.empty(),
+        Optional.empty());
+  }
+
+  /** With the default exposition settings. */
+  public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
+      boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth,
+      HttpServerSettings server) {
+    this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth, server,
+        Exposition.defaults());
+  }
+
+  /**
+   * How the families from the pipeline are written on {@code /metrics}, with the Collector's
+   * semantics. Rosetta's own metrics ({@code rosetta_*}) and {@code target_info} are written as
+   * they are: the namespace and the constant labels belong to the data. Immutable.
+   *
+   * @param namespace prefixed to every family name with an underscore ({@code shop} makes {@code
+   *     shop_jvm_memory_used_bytes}); empty for none
+   * @param constLabels added to every series; a series' own label of the same name keeps its value
+   * @param sendTimestamps write each sample's timestamp: the time of the series' latest point (the
+   *     time it was received when the point had none)
+   * @param enableOpenMetrics answer a scraper that asks for OpenMetrics in OpenMetrics 1.0.0; when
+   *     false every scrape gets the text format 0.0.4
+   */
+  public record Exposition(String namespace, Map<String, String> constLabels, boolean sendTimestamps,
+      boolean enableOpenMetrics) {
+    public Exposition {
+      Objects.requireNonNull(namespace, "namespace");
+      constLabels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(constLabels));
+    }
+
+    /** No namespace, no constant labels, no timestamps, text format only (the Collector's defaults). */
+    public static Exposition defaults() {
+      return new Exposition("", Map.of(), false, false);
+    }
   }
 
   /**
    * Loopback, 5 minutes, suffixes on, no resource conversion, plain http without authentication,
-   * default connection settings.
+   * default connection and exposition settings.
    */
   public static PrometheusExporterConfig defaults() {
     return new PrometheusExporterConfig(DEFAULT_ENDPOINT, DEFAULT_METRIC_EXPIRATION, true, false, Optional.empty(),

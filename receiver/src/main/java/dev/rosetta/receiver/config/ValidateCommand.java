@@ -10,8 +10,11 @@ import java.util.Map;
  * starting anything — the view files, and the credential files (token and htpasswd files, TLS
  * certificates, keys, client CAs) read and checked too — and reports the result.
  *
- * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}); 1 invalid (every
- * problem on {@code err}, one per line); 2 usage error (a message and the usage line on {@code
+ * <p>Exit codes: 0 valid ({@code FILE: configuration is valid} on {@code out}, after any warnings
+ * on {@code err}: one line each, {@code warning: file:line:column: key.path: message}, for a relabel
+ * rule that can never have an effect and a view an earlier view shadows); 1 invalid (every
+ * problem of the file and of the view files it names on {@code err}, one per line, {@code
+ * file:line:column: key.path: message}); 2 usage error (a message and the usage line on {@code
  * err}). {@code --help} prints the usage on {@code out} and returns 0.
  */
 public final class ValidateCommand {
@@ -69,24 +72,17 @@ public final class ValidateCommand {
       err.println(config + ": invalid file name: " + e.getReason());
       return INVALID;
     }
-    RosettaConfig loaded;
-    try {
-      loaded = ConfigLoader.load(file, env);
-    } catch (ConfigException e) {
-      e.errors().forEach(err::println);
+    // the file, the view files it names and the built-in sets it selects, every problem reported
+    var result = dev.rosetta.receiver.views.ConfigCheck.run(file, env, FileCheck.readable());
+    if (!result.ok()) {
+      result.errors().forEach(err::println);
       return INVALID;
     }
-    // the view files the configuration names, and the built-in sets it selects, must load too;
+    RosettaConfig loaded = result.config().orElseThrow();
     // aggregate rules must fit the families the views produce
-    try {
-      var views = dev.rosetta.receiver.views.ConfiguredViews.load(loaded.views());
-      var misfits = dev.rosetta.receiver.views.KnownFamilies.check(loaded, views);
-      if (!misfits.isEmpty()) {
-        misfits.forEach(err::println);
-        return INVALID;
-      }
-    } catch (dev.rosetta.model.view.ViewLoadException e) {
-      e.errors().forEach(err::println);
+    var misfits = dev.rosetta.receiver.views.KnownFamilies.check(loaded, result.views().orElseThrow());
+    if (!misfits.isEmpty()) {
+      misfits.forEach(err::println);
       return INVALID;
     }
     // and the credential files it names must be usable: tokens, htpasswd lines, certificate and key
@@ -94,6 +90,13 @@ public final class ValidateCommand {
     if (!credentials.isEmpty()) {
       credentials.forEach(err::println);
       return INVALID;
+    }
+    // rules that can never have an effect, views no name reaches, components no pipeline lists:
+    // reported, still valid
+    result.warnings().forEach(err::println);
+    for (String unused : loaded.pipeline().unused()) {
+      err.println("warning: " + unused + " is declared but pipeline " + loaded.pipeline().id().orElse("metrics")
+          + " does not list it: it is not started");
     }
     out.println(config + ": configuration is valid");
     return VALID;

@@ -1,5 +1,6 @@
 package dev.rosetta.receiver.config;
 
+import java.io.StringReader;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
@@ -9,6 +10,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -31,12 +33,26 @@ final class YamlTrees {
 
   private YamlTrees() {}
 
+  /** A document's tree and where each key path of it is written. */
+  record Loaded(Object tree, Positions positions) {}
+
   /**
    * The tree of {@code text}: a map, a list, a scalar, or {@code null} for an empty document.
    *
    * @throws ConfigException for malformed YAML, naming line and column
    */
   static Object load(String text, String source) throws ConfigException {
+    return loadWithPositions(text, source).tree();
+  }
+
+  /**
+   * The tree of {@code text} with the positions of its key paths: the document is composed into
+   * SnakeYAML's node tree (which keeps every node's line and column), then constructed into plain
+   * objects from those nodes.
+   *
+   * @throws ConfigException for malformed YAML, naming line and column
+   */
+  static Loaded loadWithPositions(String text, String source) throws ConfigException {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(MAX_ALIASES_FOR_COLLECTIONS);
@@ -44,19 +60,28 @@ final class YamlTrees {
     options.setNestingDepthLimit(MAX_NESTING_DEPTH);
     options.setCodePointLimit(MAX_CODE_POINTS);
     DumperOptions dumperOptions = new DumperOptions();
+    TreeConstructor constructor = new TreeConstructor(options);
     Yaml yaml =
         new Yaml(
-            new SafeConstructor(options),
+            constructor,
             new Representer(dumperOptions),
             dumperOptions,
             options,
             new CoreSchemaResolver());
     String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
     String problem;
+    Mark mark = null;
     try {
-      return yaml.load(body);
+      Node root = yaml.compose(new StringReader(body));
+      if (root == null) {
+        return new Loaded(null, Positions.none());
+      }
+      Object tree = constructor.construct(root);
+      // after construction: merge keys (<<) are flattened into the nodes by then
+      return new Loaded(tree, Positions.of(root));
     } catch (MarkedYAMLException e) {
       problem = describe(e);
+      mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
     } catch (YAMLException e) {
       problem = "cannot load YAML: " + e.getMessage();
     } catch (RuntimeException e) {
@@ -64,18 +89,25 @@ final class YamlTrees {
       // input
       problem = "cannot load YAML: " + e;
     }
-    throw new ConfigException(List.of(new ConfigError(source, "", "", problem)));
+    throw new ConfigException(List.of(new ConfigError(source, "", "", problem,
+        mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1)));
+  }
+
+  /** SnakeYAML's safe constructor, run on a node tree composed beforehand. */
+  private static final class TreeConstructor extends SafeConstructor {
+    TreeConstructor(LoaderOptions options) {
+      super(options);
+    }
+
+    Object construct(Node root) {
+      return constructDocument(root);
+    }
   }
 
   private static String describe(MarkedYAMLException e) {
     Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    // the line and column go in front of the message, as for every configuration error
     StringBuilder sb = new StringBuilder("malformed YAML");
-    if (mark != null) {
-      sb.append(" at line ")
-          .append(mark.getLine() + 1)
-          .append(", column ")
-          .append(mark.getColumn() + 1);
-    }
     String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
     sb.append(": ").append(problem == null ? "syntax error" : problem.strip());
     if (e.getProblem() != null && e.getContext() != null) {

@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Transport-neutral Prometheus scrape: content negotiation by {@code Accept} (text format 0.0.4 or
- * OpenMetrics 1.0.0), gzip by {@code Accept-Encoding}, optional {@code name[]} filter. The one place
+ * OpenMetrics 1.0.0, when {@code enable_open_metrics} allows it), gzip by {@code Accept-Encoding}, optional {@code name[]} filter. The one place
  * that knows the exposition library.
  *
  * <p>The body is written as it is produced ({@link #write}): metric families are collected one at a
@@ -30,14 +30,30 @@ public final class ScrapeHandler {
   public record Response(String contentType, String contentEncoding, byte[] body) {}
 
   private final CollectorRegistry registry;
+  private final boolean openMetrics;
 
+  /** The text format 0.0.4 whatever the scraper asks for (the exporter's default). */
   public ScrapeHandler(CollectorRegistry registry) {
+    this(registry, false);
+  }
+
+  /**
+   * @param openMetrics whether a scraper that asks for OpenMetrics gets it ({@code
+   *     enable_open_metrics}); otherwise every scrape gets the text format 0.0.4
+   */
+  public ScrapeHandler(CollectorRegistry registry, boolean openMetrics) {
     this.registry = registry;
+    this.openMetrics = openMetrics;
+  }
+
+  /** The media type for a request's {@code Accept} header (null when absent). */
+  String contentType(String accept) {
+    return openMetrics ? TextFormat.chooseContentType(accept) : TextFormat.CONTENT_TYPE_004;
   }
 
   /** The format for a request's {@code Accept} and {@code Accept-Encoding} headers (either may be null). */
   public Format negotiate(String accept, String acceptEncoding) {
-    return new Format(TextFormat.chooseContentType(accept), acceptsGzip(acceptEncoding) ? "gzip" : "");
+    return new Format(contentType(accept), acceptsGzip(acceptEncoding) ? "gzip" : "");
   }
 
   /**

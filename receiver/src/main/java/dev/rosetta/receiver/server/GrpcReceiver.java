@@ -140,7 +140,7 @@ public final class GrpcReceiver implements AutoCloseable {
       throw be;
     }
     server = s;
-    LOG.info("OTLP/gRPC listening on " + boundAddress());
+    LOG.info("OTLP/gRPC listening on " + dev.rosetta.receiver.telemetry.Formats.address(boundAddress()));
     long budget = admission.limiter().budget();
     if (limits.maxMessageBytes() > budget) {
       LOG.warning("OTLP/gRPC: messages of up to " + (limits.maxMessageBytes() >> 20) + " MiB are accepted"

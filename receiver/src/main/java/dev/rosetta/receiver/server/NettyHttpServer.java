@@ -230,7 +230,7 @@ public final class NettyHttpServer implements AutoCloseable {
           + cause.getMessage(), cause);
     }
     channel = bound.channel();
-    LOG.info(name + " listening on " + boundAddress());
+    LOG.info(name + " listening on " + dev.rosetta.receiver.telemetry.Formats.address(boundAddress()));
   }
 
   private void configure(ChannelPipeline p, SocketChannel ch) {

@@ -1,6 +1,7 @@
 package dev.rosetta.receiver.store;
 
 import dev.rosetta.model.Labels;
+import dev.rosetta.receiver.config.PrometheusExporterConfig;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.Map;
  * Renders a {@link SeriesStore} as simpleclient metric families: counters, gauges, histograms
  * (cumulative {@code _bucket} samples with {@code le}, {@code _count}, {@code _sum}), summaries and
  * one {@code target_info} family for resource attributes. Each series is read under its own lock,
- * so a scrape never sees a half-applied point.
+ * so a scrape never sees a half-applied point. The exporter's {@link
+ * PrometheusExporterConfig.Exposition} settings apply here: the namespace before every family name,
+ * the constant labels on every series, and the sample timestamps ({@code target_info} keeps its name
+ * and labels).
  *
  * <p>Families are built one at a time as the scrape iterates over them ({@link #collect()} returns
  * a list whose iterator builds each family when it is reached), so a scrape of a large store holds
@@ -18,9 +22,19 @@ import java.util.Map;
  */
 public final class StoreCollector extends Collector {
   private final SeriesStore store;
+  private final String prefix;
+  private final Map<String, String> constLabels;
+  private final boolean timestamps;
 
   public StoreCollector(SeriesStore store) {
+    this(store, PrometheusExporterConfig.Exposition.defaults());
+  }
+
+  public StoreCollector(SeriesStore store, PrometheusExporterConfig.Exposition exposition) {
     this.store = store;
+    this.prefix = exposition.namespace().isEmpty() ? "" : exposition.namespace() + "_";
+    this.constLabels = exposition.constLabels();
+    this.timestamps = exposition.sendTimestamps();
   }
 
   @Override
@@ -136,9 +150,9 @@ public final class StoreCollector extends Collector {
     return null;
   }
 
-  private static MetricFamilySamples family(SeriesStore.Family f) {
+  private MetricFamilySamples family(SeriesStore.Family f) {
     List<MetricFamilySamples.Sample> samples = new ArrayList<>(f.series.size());
-    String name = f.name;
+    String name = prefix + f.name;
     Type type;
     switch (f.type) {
       case COUNTER -> {
@@ -159,6 +173,7 @@ public final class StoreCollector extends Collector {
           long[] counts;
           long count;
           double sum;
+          Long ts;
           synchronized (s) {
             if (!s.initialized) {
               continue;
@@ -167,8 +182,9 @@ public final class StoreCollector extends Collector {
             counts = s.counts.clone();
             count = s.count;
             sum = s.sum;
+            ts = timestamp(s);
           }
-          histogramSamples(samples, name, e.getKey(), bounds, counts, count, sum);
+          histogramSamples(samples, name, labels(e.getKey()), bounds, counts, count, sum, ts);
         }
       }
       case SUMMARY -> {
@@ -179,6 +195,7 @@ public final class StoreCollector extends Collector {
           double[] qv;
           long count;
           double sum;
+          Long ts;
           synchronized (s) {
             if (!s.initialized) {
               continue;
@@ -187,14 +204,15 @@ public final class StoreCollector extends Collector {
             qv = s.quantileValues;
             count = s.count;
             sum = s.sum;
+            ts = timestamp(s);
           }
-          Labels l = e.getKey().without("quantile");
+          Labels l = labels(e.getKey()).without("quantile");
           for (int i = 0; i < q.length; i++) {
             Labels ql = l.with("quantile", Collector.doubleToGoString(q[i]));
-            samples.add(new MetricFamilySamples.Sample(name, ql.names(), ql.values(), qv[i]));
+            samples.add(new MetricFamilySamples.Sample(name, ql.names(), ql.values(), qv[i], ts));
           }
-          samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count));
-          samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum));
+          samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count, ts));
+          samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum, ts));
         }
       }
       default -> throw new IllegalStateException("unknown type " + f.type);
@@ -207,25 +225,52 @@ public final class StoreCollector extends Collector {
     return new MetricFamilySamples(name, unit, type, help, samples);
   }
 
-  private static void numberSamples(List<MetricFamilySamples.Sample> samples, String sampleName,
+  private void numberSamples(List<MetricFamilySamples.Sample> samples, String sampleName,
       SeriesStore.Family f) {
     for (var e : f.series.entrySet()) {
       SeriesStore.Series s = e.getValue();
       double v;
+      Long ts;
       synchronized (s) {
         if (!s.initialized) {
           continue;
         }
         v = s.value;
+        ts = timestamp(s);
       }
-      Labels l = e.getKey();
-      samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), v));
+      Labels l = labels(e.getKey());
+      samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), v, ts));
     }
+  }
+
+  /** The series' labels with the constant labels it does not have itself. */
+  private Labels labels(Labels own) {
+    if (constLabels.isEmpty()) {
+      return own;
+    }
+    Labels l = own;
+    for (Map.Entry<String, String> c : constLabels.entrySet()) {
+      if (!l.contains(c.getKey())) {
+        l = l.with(c.getKey(), c.getValue());
+      }
+    }
+    return l;
+  }
+
+  /**
+   * The sample timestamp in milliseconds when asked for: the latest point's time, or when it came
+   * without one the time it was received; null otherwise. Called under the series' lock.
+   */
+  private Long timestamp(SeriesStore.Series s) {
+    if (!timestamps) {
+      return null;
+    }
+    return s.timeNanos > 0 ? s.timeNanos / 1_000_000 : s.lastSeenMillis;
   }
 
   private static void histogramSamples(
       List<MetricFamilySamples.Sample> samples, String name, Labels labels, double[] bounds, long[] counts,
-      long count, double sum) {
+      long count, double sum, Long ts) {
     Labels l = labels.without("le");
     // One name list (the series' labels, then le) serves every bucket line of the series.
     List<String> names = new ArrayList<>(l.size() + 1);
@@ -238,11 +283,11 @@ public final class StoreCollector extends Collector {
       List<String> values = new ArrayList<>(l.size() + 1);
       values.addAll(l.values());
       values.add(i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf");
-      samples.add(new MetricFamilySamples.Sample(bucket, names, values, i < bounds.length ? cumulative : count));
+      samples.add(new MetricFamilySamples.Sample(bucket, names, values, i < bounds.length ? cumulative : count, ts));
     }
-    samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count));
+    samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count, ts));
     if (!Double.isNaN(sum)) {
-      samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum));
+      samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum, ts));
     }
   }
 }

@@ -26,6 +26,7 @@ public final class SelfMetrics {
 
   public SelfMetrics(CollectorRegistry registry) {
     this.registry = registry;
+    registry.register(BuildInfo.current());
     registry.register(views);
     registry.register(pipelineDropped);
     registry.register(requests);

@@ -101,7 +101,7 @@ class ExplainCommandTest {
             + "\"labels\":{\"go.cpu.class\":\"gc/mark/assist\"},\"prometheus_name\":\"go_cpu_time_seconds_total\"}");
     assertThat(lines[1]).isEqualTo(
         "{\"input\":\"/gc/pauses:seconds\",\"matched\":true,\"drop\":true,\"view\":\"" + dir.resolve("views/test.yaml")
-            + "#1\",\"name\":null,\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
+            + "#2\",\"name\":null,\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
     assertThat(lines[2]).isEqualTo(
         "{\"input\":\"http.server.duration\",\"matched\":false,\"drop\":false,\"view\":null,\"name\":null,"
             + "\"type\":null,\"unit\":null,\"labels\":{},\"prometheus_name\":null}");
@@ -143,7 +143,11 @@ class ExplainCommandTest {
     assertThat(jvm.get("prometheus_name").getAsString()).isEqualTo("jvm_memory_used_bytes");
     assertThat(jvm.get("type").getAsString()).isEqualTo("updowncounter");
     assertThat(jvm.getAsJsonObject("labels").toString())
-        .isEqualTo("{\"jvm.memory.pool.name\":\"G1 Eden Space\",\"jvm.memory.type\":\"{attribute:Type}\"}");
+        .isEqualTo("{\"jvm.memory.pool.name\":\"G1 Eden Space\",\"jvm.memory.type\":\"<value of attribute Type>\"}");
+    assertThat(jvm.getAsJsonObject("attribute_labels").toString())
+        .isEqualTo("{\"jvm.memory.type\":{\"attribute\":\"Type\",\"map\":{\"HEAP\":\"heap\"},\"default\":null}}");
+    assertThat(objects.get(0).has("attribute_labels")).isFalse();
+    assertThat(jvm.has("relabel")).as("no rules, no relabel key").isFalse();
     assertThat(objects.get(2).get("prometheus_name").getAsString()).isEqualTo("app_load_ratio");
     JsonObject untyped = objects.get(3);
     assertThat(untyped.get("type").isJsonNull()).isTrue();
@@ -182,7 +186,7 @@ class ExplainCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
         """
         /cpu/classes/user:cpu-seconds
-          view:       go.cpu.classes (SOURCE#0)
+          view:       go.cpu.classes (SOURCE#1)
           name:       go.cpu.time
           type:       counter
           unit:       s
@@ -193,12 +197,145 @@ class ExplainCommandTest {
           no view matched (views.unmatched: drop, so it is dropped)
 
         /gc/pauses:seconds
-          view:       SOURCE#1
+          view:       SOURCE#2
           dropped by this view
 
         /x
           error:      a Go runtime path needs ':unit' after the path, as in /gc/heap/allocs:bytes (at position 2)
         """.replace("SOURCE", source));
+  }
+
+  @Test
+  void labelsFromASiblingAttributeSayWhatTheyAre() {
+    assertThat(run("", "--config", config.toString(), "java.lang:type=MemoryPool,name=Metaspace/Usage/used")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains(
+        "  labels:     jvm.memory.pool.name=\"Metaspace\", jvm.memory.type=<value of attribute Type, HEAP as heap>\n")
+        .doesNotContain("{attribute");
+    out.reset();
+    // the built-in jvm set: its memory views take the type from the pool's Type attribute
+    assertThat(run("", "java.lang:type=MemoryPool,name=G1 Old Gen/Usage/used")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("jvm.memory.type=<value of attribute Type")
+        .doesNotContain("{attribute");
+  }
+
+  private Path relabelConfig(String unmatched) throws Exception {
+    return Files.writeString(dir.resolve("relabel.yaml"),
+        "views: {files: [views/*.yaml], builtin: [], unmatched: " + unmatched + "}\n"
+            + "relabel:\n"
+            + "  input:\n"
+            + "    - source_labels: [__name__]\n"      // rule 1, line 4: renames
+            + "      regex: legacy\\.load\n"
+            + "      target_label: __name__\n"
+            + "      replacement: app.load\n"
+            + "    - source_labels: [__name__]\n"      // rule 2, line 8: drops
+            + "      regex: /gc/.*\n"
+            + "      action: drop\n"
+            + "    - source_labels: [service_name]\n"  // rule 3, line 11: reads a resource attribute
+            + "      regex: test\n"
+            + "      action: drop\n"
+            + "    - source_labels: [__name__]\n"      // rule 4, line 14: matches nothing here
+            + "      regex: nothing\n"
+            + "      action: drop\n"
+            + "  output:\n"
+            + "    - action: labeldrop\n"             // rule 1, line 18
+            + "      regex: jvm_memory_pool_name\n"
+            + "    - source_labels: [jvm_memory_type]\n" // rule 2, line 20: the attribute's value
+            + "      regex: heap\n"
+            + "      action: drop\n"
+            + "    - source_labels: [__name__]\n"      // rule 3, line 23: renames the family
+            + "      regex: app_load_ratio\n"
+            + "      target_label: __name__\n"
+            + "      replacement: app_load\n"
+            + "    - target_label: tier\n"            // rule 4, line 27: sets a label on every family
+            + "      replacement: backend\n");
+  }
+
+  @Test
+  void relabelStepsAreShownWithTheirRuleNumbersAndPositions() throws Exception {
+    Path rc = relabelConfig("drop");
+    assertThat(run("", "--config", rc.toString(), "legacy.load", "/gc/pauses:seconds",
+        "java.lang:type=MemoryPool,name=Metaspace/Usage/used")).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    String text = out.toString(StandardCharsets.UTF_8);
+    String[] blocks = text.split("\n\n");
+    assertThat(blocks).hasSize(3);
+    assertThat(blocks[0]).isEqualTo(
+        """
+        legacy.load
+          relabel:    input rule 1 (RC:4:7, replace): renames it to app.load
+          relabel:    input rule 3 (RC:11:7, drop): depends on the series' label service_name
+          view:       ratio (VIEWS#5)
+          name:       app.load
+          type:       (the input's)
+          unit:       1
+          labels:     (none)
+          prometheus: app_load_ratio (as a gauge; the type comes from the input)
+          relabel:    output rule 2 (RC:20:7, drop): depends on the series' label jvm_memory_type
+          relabel:    output rule 3 (RC:23:7, replace): renames it to app_load
+          relabel:    output rule 4 (RC:27:7, replace): sets tier="backend\"""".replace("RC", rc.toString())
+            .replace("VIEWS", dir.resolve("views/test.yaml").toString()));
+    assertThat(blocks[1]).isEqualTo(
+        """
+        /gc/pauses:seconds
+          relabel:    input rule 2 (RC:8:7, drop): drops it
+          dropped by relabel.input rule 2""".replace("RC", rc.toString()));
+    assertThat(blocks[2])
+        .contains("  relabel:    output rule 1 (" + rc + ":18:7, labeldrop): removes label jvm_memory_pool_name\n")
+        .contains("  relabel:    output rule 2 (" + rc + ":20:7, drop): depends on the series' label jvm_memory_type\n")
+        .endsWith("  relabel:    output rule 4 (" + rc + ":27:7, replace): sets tier=\"backend\"\n")
+        .doesNotContain("rule 4 (" + rc + ":14");
+  }
+
+  @Test
+  void withRulesAnOverlaySetStillShows() throws Exception {
+    Path rc = Files.writeString(dir.resolve("overlay.yaml"),
+        "views: {builtin: [go, runtime]}\n"
+            + "relabel:\n"
+            + "  output:\n"
+            + "    - target_label: tier\n"
+            + "      replacement: backend\n");
+    assertThat(run("", "--config", rc.toString(), "/memory/classes/heap/objects:bytes")).isZero();
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("  relabel:    output rule 1 (" + rc + ":4:7, replace): sets tier=\"backend\"\n");
+    out.reset();
+    assertThat(run("", "/memory/classes/heap/objects:bytes", "--config", Files.writeString(dir.resolve("plain.yaml"),
+        "views: {builtin: [go, runtime]}\n").toString())).isZero();
+    String plain = out.toString(StandardCharsets.UTF_8);
+    // the same overlay lines with and without rules
+    assertThat(plain).contains("  and, from the overlay set builtin:runtime");
+    assertThat(text.substring(text.indexOf("  and, from the overlay set")))
+        .isEqualTo(plain.substring(plain.indexOf("  and, from the overlay set")));
+  }
+
+  @Test
+  void relabelStepsInJson() throws Exception {
+    Path rc = relabelConfig("passthrough");
+    assertThat(run("", "--config", rc.toString(), "--json", "legacy.load", "/gc/pauses:seconds", "http.requests"))
+        .isZero();
+    List<JsonObject> objects = jsonLines();
+    JsonObject renamed = objects.get(0);
+    assertThat(renamed.get("input").getAsString()).isEqualTo("legacy.load");
+    assertThat(renamed.get("name").getAsString()).isEqualTo("app.load");
+    assertThat(renamed.getAsJsonArray("relabel").toString()).isEqualTo(
+        ("[{\"stage\":\"input\",\"rule\":1,\"at\":\"RC:4:7\",\"action\":\"replace\","
+            + "\"effect\":\"renames it to app.load\",\"name\":\"app.load\"},"
+            + "{\"stage\":\"input\",\"rule\":3,\"at\":\"RC:11:7\",\"action\":\"drop\","
+            + "\"effect\":\"depends on the series' label service_name\",\"depends_on\":[\"service_name\"]},"
+            + "{\"stage\":\"output\",\"rule\":2,\"at\":\"RC:20:7\",\"action\":\"drop\","
+            + "\"effect\":\"depends on the series' label jvm_memory_type\",\"depends_on\":[\"jvm_memory_type\"]},"
+            + "{\"stage\":\"output\",\"rule\":3,\"at\":\"RC:23:7\",\"action\":\"replace\","
+            + "\"effect\":\"renames it to app_load\",\"name\":\"app_load\"},"
+            + "{\"stage\":\"output\",\"rule\":4,\"at\":\"RC:27:7\",\"action\":\"replace\","
+            + "\"effect\":\"sets tier=\\\"backend\\\"\",\"set\":{\"tier\":\"backend\"}}]")
+            .replace("RC", rc.toString()));
+    JsonObject dropped = objects.get(1);
+    assertThat(dropped.get("matched").getAsBoolean()).isFalse();
+    assertThat(dropped.get("drop").getAsBoolean()).isTrue();
+    assertThat(dropped.getAsJsonArray("relabel").get(0).getAsJsonObject().get("drop").getAsBoolean()).isTrue();
+    // unmatched and kept: the output rules see it under its Prometheus name
+    JsonObject passed = objects.get(2);
+    assertThat(passed.get("matched").getAsBoolean()).isFalse();
+    assertThat(passed.getAsJsonArray("relabel").toString()).contains("\"stage\":\"output\",\"rule\":4");
   }
 
   @Test
@@ -212,13 +349,14 @@ class ExplainCommandTest {
 
     Path noMatch = Files.writeString(dir.resolve("nomatch.yaml"), "views: {files: [none/*.yaml], builtin: []}\n");
     assertThat(run("", "--config", noMatch.toString(), "a.b")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("none/*.yaml: no view file matches");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith(noMatch + ":1:17: views.files[0]: no view file matches \"none/*.yaml\"");
     err.reset();
 
     Files.writeString(dir.resolve("views/broken.yaml"), "views: [{match: /a:bytes, name: a, scale: -1}]\n");
     assertThat(run("", "--config", config.toString(), "a.b")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains(dir.resolve("views/broken.yaml") + ":1: view 0, field \"scale\"");
+        .contains(dir.resolve("views/broken.yaml") + ":1:43: view 1, field \"scale\"");
   }
 
   @Test

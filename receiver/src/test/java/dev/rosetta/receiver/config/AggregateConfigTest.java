@@ -76,26 +76,20 @@ class AggregateConfigTest {
           - family: ok
             op: sum
             colour: red
-        """)).containsExactly(
-        "rosetta.yaml: aggregate[0]: an aggregate rule needs the family it applies to: family (the exact name) or"
-            + " family_regex",
-        "rosetta.yaml: aggregate[1].family_regex: give family or family_regex, not both",
-        "rosetta.yaml: aggregate[1].by: give without or by, not both",
-        "rosetta.yaml: aggregate[2].family: invalid value \"go cpu\": not a Prometheus metric family name; give the"
-            + " name as /metrics shows it (counters with _total), or use family_regex",
-        "rosetta.yaml: aggregate[2].family_regex: invalid RE2 regular expression \"(\": missing closing )",
-        "rosetta.yaml: aggregate[2].family_regex: give family or family_regex, not both",
-        "rosetta.yaml: aggregate[2].without[0]: invalid value \"job\": comes from the resource or the scope and"
-            + " always stays: aggregation happens within a target (aggregate across targets in PromQL)",
-        "rosetta.yaml: aggregate[2].without[1]: invalid value \"bad-label\": not a Prometheus label name",
-        "rosetta.yaml: aggregate[2].without: a label is listed twice",
-        "rosetta.yaml: aggregate[2].op: invalid value \"median\": expected one of sum, min, max, avg",
-        "rosetta.yaml: aggregate[3].op: required key \"op\" is missing: how the contributors combine: sum, min,"
-            + " max or avg",
-        "rosetta.yaml: aggregate[4]: an aggregate rule needs without: [labels that go] or by: [labels that stay]"
-            + " (either may be [])",
-        "rosetta.yaml: aggregate[4].colour: unknown key \"colour\"; valid keys here: family, family_regex, without,"
-            + " by, op");
+        """)).as("in file order, with line and column").containsExactly(
+        "rosetta.yaml:2:5: aggregate[0]: an aggregate rule needs the family it applies to: family (the exact name) or family_regex",
+        "rosetta.yaml:5:19: aggregate[1].family_regex: give family or family_regex, not both",
+        "rosetta.yaml:7:5: aggregate[1].by: give without or by, not both",
+        "rosetta.yaml:9:13: aggregate[2].family: invalid value \"go cpu\": not a Prometheus metric family name; give the name as /metrics shows it (counters with _total), or use family_regex",
+        "rosetta.yaml:10:19: aggregate[2].family_regex: invalid RE2 regular expression \"(\": missing closing )",
+        "rosetta.yaml:10:19: aggregate[2].family_regex: give family or family_regex, not both",
+        "rosetta.yaml:11:5: aggregate[2].without: a label is listed twice",
+        "rosetta.yaml:11:15: aggregate[2].without[0]: invalid value \"job\": comes from the resource or the scope and always stays: aggregation happens within a target (aggregate across targets in PromQL)",
+        "rosetta.yaml:11:20: aggregate[2].without[1]: invalid value \"bad-label\": not a Prometheus label name",
+        "rosetta.yaml:12:9: aggregate[2].op: invalid value \"median\": expected one of sum, min, max, avg",
+        "rosetta.yaml:13:5: aggregate[3].op: required key \"op\" is missing: how the contributors combine: sum, min, max or avg",
+        "rosetta.yaml:15:5: aggregate[4]: an aggregate rule needs without: [labels that go] or by: [labels that stay] (either may be [])",
+        "rosetta.yaml:17:5: aggregate[4].colour: unknown key \"colour\"; valid keys here: family, family_regex, without, by, op");
   }
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -152,11 +152,11 @@ class AuthConfigTest {
         service: {extensions: [basicauth]}
         """.formatted(SECRET)))
         .containsExactly(
-            "c.yaml: extensions.basicauth.htpasswd.inline: htpasswd content: line 1 (user \"alice\"): malformed bcrypt"
+            "c.yaml:4:15: extensions.basicauth.htpasswd.inline: htpasswd content: line 1 (user \"alice\"): malformed bcrypt"
                 + " hash: expected $2y$<cost>$<53 characters>",
-            "c.yaml: extensions.basicauth.htpasswd.inline: htpasswd content: line 2: expected user:password (there is"
+            "c.yaml:4:15: extensions.basicauth.htpasswd.inline: htpasswd content: line 2: expected user:password (there is"
                 + " no ':')",
-            "c.yaml: extensions.basicauth.htpasswd.inline: htpasswd content: line 3 (user \"carol\"): unsupported"
+            "c.yaml:4:15: extensions.basicauth.htpasswd.inline: htpasswd content: line 3 (user \"carol\"): unsupported"
                 + " password hash scheme \"$argon2id$\"; supported: bcrypt ($2y$, $2b$, $2a$), SHA-crypt ($5$, $6$),"
                 + " APR1-MD5 ($apr1$), MD5-crypt ($1$), {SHA}, {SSHA} and plain text (write {PLAIN}password for a"
                 + " plain password that starts like a scheme)");

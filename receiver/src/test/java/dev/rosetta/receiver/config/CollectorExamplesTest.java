@@ -165,6 +165,52 @@ class CollectorExamplesTest {
   }
 
   /**
+   * prometheusexporter README (contrib): the example without {@code translation_strategy}, which
+   * Rosetta does not have ({@code add_metric_suffixes: false}, also in the example, is what
+   * {@code UnderscoreEscapingWithoutSuffixes} asks for); {@code tls.ca_file} on a server verifies
+   * client certificates, as {@code client_ca_file} does.
+   */
+  @Test
+  void prometheusExporterExample() throws ConfigException {
+    String example = """
+        exporters:
+          prometheus:
+            endpoint: "1.2.3.4:1234"
+            tls:
+              ca_file: "/path/to/ca.pem"
+              cert_file: "/path/to/cert.pem"
+              key_file: "/path/to/key.pem"
+            namespace: test-space
+            const_labels:
+              label1: value1
+              "another label": spaced value
+            send_timestamps: true
+            metric_expiration: 180m
+            enable_open_metrics: true
+            # Legacy configuration - deprecated, ignored when translation_strategy is set
+            add_metric_suffixes: false
+            translation_strategy: "UnderscoreEscapingWithoutSuffixes"
+            resource_to_telemetry_conversion:
+              enabled: true
+        """;
+    PrometheusExporterConfig p = parse(example.replace(
+        "    translation_strategy: \"UnderscoreEscapingWithoutSuffixes\"\n", "")).exporters().prometheus();
+    assertThat(p.endpoint()).isEqualTo(new Endpoint("1.2.3.4", 1234));
+    assertThat(p.tls().orElseThrow().clientCaFile()).isPresent();
+    assertThat(p.exposition().namespace()).as("sanitized to a name prefix").isEqualTo("test_space");
+    assertThat(p.exposition().constLabels()).as("label names sanitized").containsEntry("label1", "value1")
+        .containsEntry("another_label",
+        "spaced value");
+    assertThat(p.exposition().sendTimestamps()).isTrue();
+    assertThat(p.exposition().enableOpenMetrics()).isTrue();
+    assertThat(p.metricExpiration()).isEqualTo(Duration.ofMinutes(180));
+    assertThat(p.addMetricSuffixes()).isFalse();
+    assertThat(p.resourceToTelemetryConversion()).isTrue();
+    assertThat(errors(example)).singleElement().asString()
+        .contains("exporters.prometheus.translation_strategy: unknown key");
+  }
+
+  /**
    * A Collector configuration for metrics as users paste it: the examples together, with the
    * pipeline that runs them. The {@code traces} pipeline such configurations often carry is refused
    * (Rosetta handles metrics only); without it the configuration validates.

@@ -52,7 +52,8 @@ class ConfigValidationTest {
             "pipelines: {metrics: {}}",
             "pipelines",
             "{metrics: {}}",
-            "unknown key \"pipelines\"; valid keys here: extensions, service, receivers, processors, exporters"),
+            "unknown key \"pipelines\"; valid keys here: extensions, service, receivers, relabel, limits, views, aggregate,"
+                + " processors, exporters"),
         c(
             "unknown key in a protocol",
             "receivers: {otlp: {protocols: {grpc: {endpont: ':1'}}}}",
@@ -79,10 +80,10 @@ class ConfigValidationTest {
             "did you mean \"enabled\"?"),
         c(
             "unknown key under service.telemetry",
-            "service: {telemetry: {metrics: {level: basic}}}",
-            "service.telemetry.metrics",
+            "service: {telemetry: {metricz: {level: basic}}}",
+            "service.telemetry.metricz",
             "{level: \"basic\"}",
-            "unknown key \"metrics\"; valid keys here: logs"),
+            "unknown key \"metricz\" (did you mean \"metrics\"?); valid keys here: logs, metrics"),
 
         // wrong types
         c(
@@ -366,8 +367,14 @@ class ConfigValidationTest {
               assertThat(e.path()).isEqualTo(path);
               assertThat(e.value()).isEqualTo(value);
               assertThat(e.message()).contains(message);
+              // file:line:column: key.path: message, the line and column where the key or value is written
+              if (!path.isEmpty()) {
+                assertThat(e.line()).as("line").isPositive();
+                assertThat(e.column()).as("column").isPositive();
+              }
+              String at = e.line() > 0 ? ":" + e.line() + ":" + e.column() : "";
               assertThat(e.toString())
-                  .startsWith(path.isEmpty() ? "config.yaml: " : "config.yaml: " + path + ": ");
+                  .startsWith(path.isEmpty() ? "config.yaml" + at + ": " : "config.yaml" + at + ": " + path + ": ");
             });
   }
 
@@ -376,8 +383,40 @@ class ConfigValidationTest {
     assertThat(errors(OTLP + "    timeout: 5 minutes"))
         .singleElement()
         .hasToString(
-            "config.yaml: exporters.otlp.timeout: invalid duration \"5 minutes\": expected a"
+            "config.yaml:4:14: exporters.otlp.timeout: invalid duration \"5 minutes\": expected a"
                 + " duration such as 500ms, 5s, 1m");
+  }
+
+  @Test
+  void everyErrorHasTheLineAndColumnOfWhatIsWrongInFileOrder() {
+    String yaml =
+        """
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+                endpoint: localhost
+              htp: {}
+        exporters:
+          otlp:
+            tls: {insecure: maybe}
+        relabel:
+          input:
+            - source_labels: [__name__]
+              regex: "(unclosed"
+              action: drop
+        service:
+          telemetry:
+            logs: {level: loud}
+        """;
+    assertThat(errors(yaml)).extracting(e -> e.line() + ":" + e.column() + " " + e.path())
+        .containsExactly(
+            "5:19 receivers.otlp.protocols.grpc.endpoint",
+            "6:7 receivers.otlp.protocols.htp",
+            "8:3 exporters.otlp.endpoint",
+            "9:21 exporters.otlp.tls.insecure",
+            "13:14 relabel.input[0].regex",
+            "17:19 service.telemetry.logs.level");
   }
 
   @Test
@@ -450,14 +489,18 @@ class ConfigValidationTest {
         .satisfies(
             e -> {
               assertThat(e.path()).isEmpty();
-              assertThat(e.message()).startsWith("malformed YAML at line 4, column ");
+              assertThat(e.line()).isEqualTo(4);
+              assertThat(e.column()).isPositive();
+              assertThat(e.toString()).startsWith("config.yaml:4:" + e.column() + ": malformed YAML: ");
               assertThat(e.toString()).doesNotContain("Exception").doesNotContain("\tat ");
             });
     assertThat(errors("receivers:\n  otlp: x\n   bad: y\n"))
         .singleElement()
         .extracting(ConfigError::message)
         .asString()
-        .startsWith("malformed YAML at line 3, column 7");
+        .startsWith("malformed YAML: ");
+    assertThat(errors("receivers:\n  otlp: x: y\n")).singleElement()
+        .satisfies(e -> assertThat(e.line() + ":" + e.column()).isEqualTo("2:10"));
   }
 
   @Test
@@ -467,7 +510,9 @@ class ConfigValidationTest {
         .extracting(ConfigError::message)
         .asString()
         .contains("duplicate key service")
-        .startsWith("malformed YAML at line 2");
+        .startsWith("malformed YAML: ");
+    assertThat(errors("service: {shutdown_timeout: 1s}\nservice: {shutdown_timeout: 2s}\n").get(0).line())
+        .isEqualTo(2);
   }
 
   @Test
@@ -476,7 +521,7 @@ class ConfigValidationTest {
         .singleElement()
         .extracting(ConfigError::message)
         .asString()
-        .startsWith("malformed YAML at line 1");
+        .startsWith("malformed YAML: ");
   }
 
   @Test

@@ -60,18 +60,32 @@ class ValidateCommandTest {
     assertThat(run(Map.of(), "validate", "--config", file.toString())).isEqualTo(1);
     assertThat(out()).isEmpty();
     assertThat(err().lines())
-        .containsExactlyInAnyOrder(
+        .containsExactly(
             file
-                + ": exporters.otlp.timeout: invalid duration \"5 minutes\": expected a duration"
+                + ":2:37: exporters.otlp.timeout: invalid duration \"5 minutes\": expected a duration"
                 + " such as 500ms, 5s, 1m",
             file
-                + ": exporters.otlp.compresion: unknown key \"compresion\" (did you mean"
+                + ":2:48: exporters.otlp.compresion: unknown key \"compresion\" (did you mean"
                 + " \"compression\"?); valid keys here: endpoint, tls, headers, compression,"
                 + " timeout, sending_queue, retry_on_failure, batch",
             file
-                + ": service.shutdown_timeout: environment variable \"T\" is not defined"
+                + ":3:29: service.shutdown_timeout: environment variable \"T\" is not defined"
                 + " (referenced as ${env:T}; give a fallback with ${env:T:-value})");
     assertThat(err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aGlobThatMatchesNothingIsOneErrorAmongTheOthersOfEveryFile() throws Exception {
+    Files.createDirectories(dir.resolve("views"));
+    Files.writeString(dir.resolve("views/app.yaml"), "views:\n  - {match: /a:bytes, name: a, scale: 0}\n");
+    Path file = Files.writeString(dir.resolve("rosetta.yaml"),
+        "views:\n  files: [missing/*.yaml, views/*.yaml]\nlimits: {max_series: -1}\n");
+    assertThat(run(Map.of(), "validate", "--config", file.toString())).isEqualTo(1);
+    assertThat(err().lines()).containsExactly(
+        file + ":2:11: views.files[0]: no view file matches \"missing/*.yaml\" (relative to " + dir + ")",
+        file + ":3:22: limits.max_series: invalid integer -1: must be at least 1",
+        dir.resolve("views/app.yaml") + ":2:39: view 1, field \"scale\": must be a finite number greater than 0,"
+            + " got \"0\"");
   }
 
   @Test
@@ -79,7 +93,7 @@ class ValidateCommandTest {
     Path file = Files.writeString(dir.resolve("broken.yaml"), "receivers: [\n");
     assertThat(run(Map.of(), "--config", file.toString())).isEqualTo(1);
     assertThat(err())
-        .startsWith(file + ": malformed YAML at line 2, column 1: ")
+        .startsWith(file + ":2:1: malformed YAML: ")
         .doesNotContain("Exception");
 
     err.reset();

@@ -50,12 +50,13 @@ class ViewsConfigTest {
   void errorsNameTheKeyAndValue() {
     assertThat(errors("views: {builtin: [go, gox], unmatched: keep, colour: red, files: ['']}"))
         .containsExactly(
-            "conf/rosetta.yaml: views.files[0]: invalid value \"\": must not be empty",
-            "conf/rosetta.yaml: views.builtin[1]: unknown built-in view set \"gox\"; expected one of go-semconv, go, jvm, runtime",
-            "conf/rosetta.yaml: views.unmatched: invalid value \"keep\": expected one of passthrough, drop",
-            "conf/rosetta.yaml: views.colour: unknown key \"colour\"; valid keys here: files, builtin, unmatched");
+            "conf/rosetta.yaml:1:23: views.builtin[1]: unknown built-in view set \"gox\"; expected one of go-semconv,"
+                + " go, jvm, runtime",
+            "conf/rosetta.yaml:1:40: views.unmatched: invalid value \"keep\": expected one of passthrough, drop",
+            "conf/rosetta.yaml:1:46: views.colour: unknown key \"colour\"; valid keys here: files, builtin, unmatched",
+            "conf/rosetta.yaml:1:67: views.files[0]: invalid value \"\": must not be empty");
     assertThat(errors("views: {builtin: [go, go]}"))
-        .containsExactly("conf/rosetta.yaml: views.builtin: built-in view set \"go\" is listed twice");
+        .containsExactly("conf/rosetta.yaml:1:9: views.builtin: built-in view set \"go\" is listed twice");
   }
 
   @Test
@@ -77,7 +78,8 @@ class ViewsConfigTest {
     ViewLoadException e = catchThrowableOfType(ViewLoadException.class,
         () -> ConfiguredViews.load(ConfigLoader.load(missing, Map.of()).views()));
     assertThat(e.errors()).extracting(x -> x.file()).containsExactly("nothing/*.yaml", "gone.yaml");
-    assertThat(e.errors().get(0).message()).startsWith("no view file matches (relative to " + dir.toAbsolutePath());
+    assertThat(e.errors().get(0).message())
+        .startsWith("no view file matches \"nothing/*.yaml\" (relative to " + dir.toAbsolutePath());
   }
 
   @Test

@@ -98,9 +98,9 @@ class RelabelPipelineTest {
       throw new AssertionError("expected errors");
     } catch (ConfigException e) {
       assertThat(e.errors()).extracting(Object::toString).anySatisfy(s -> assertThat(s)
-          .startsWith("rosetta.yaml: relabel.input[0].regex").contains("invalid regex"));
+          .startsWith("rosetta.yaml:4:14: relabel.input[0].regex").contains("invalid regex"));
       assertThat(e.errors()).extracting(Object::toString).anySatisfy(s -> assertThat(s)
-          .startsWith("rosetta.yaml: relabel.output[0].modulus"));
+          .startsWith("rosetta.yaml:6:7: relabel.output[0].modulus"));
     }
   }
 }

@@ -174,12 +174,19 @@ class SeriesStoreTest {
   }
 
   @Test
-  void openMetricsIsNegotiatedByAccept() {
+  void openMetricsIsNegotiatedByAcceptWhenEnabled() {
     store.apply(batch(metric("jobs", "", MetricType.COUNTER, Temporality.CUMULATIVE, num(1, 1))));
-    var r = new ScrapeHandler(registry).scrape("application/openmetrics-text; version=1.0.0", null, Set.of());
+    String accept = "application/openmetrics-text; version=1.0.0";
+    var r = new ScrapeHandler(registry, true).scrape(accept, null, Set.of());
     String text = new String(r.body(), StandardCharsets.UTF_8);
     assertThat(r.contentType()).startsWith("application/openmetrics-text");
     assertThat(text).contains("# TYPE jobs counter").contains("jobs_total{").endsWith("# EOF\n");
+
+    // enable_open_metrics: false (the default) answers the same request in the text format
+    var plain = new ScrapeHandler(registry, false).scrape(accept, null, Set.of());
+    assertThat(plain.contentType()).startsWith("text/plain; version=0.0.4");
+    assertThat(new String(plain.body(), StandardCharsets.UTF_8)).contains("# TYPE jobs_total counter")
+        .doesNotContain("# EOF");
   }
 
   @Test

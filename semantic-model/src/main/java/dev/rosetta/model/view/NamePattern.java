@@ -40,6 +40,12 @@ abstract class NamePattern {
     return captures;
   }
 
+  /**
+   * Whether every name {@code other} matches, this pattern matches too. Conservative: false when it
+   * cannot tell (a regular expression covers only the same expression).
+   */
+  abstract boolean covers(NamePattern other);
+
   /** Go and dotted: the literal first segment, or null. */
   String firstSegment() {
     return null;
@@ -160,6 +166,11 @@ abstract class NamePattern {
     }
 
     @Override
+    boolean covers(NamePattern other) {
+      return other instanceof GoPattern o && unit.covers(o.unit) && path.covers(o.path);
+    }
+
+    @Override
     boolean matches(MetricName name, Captures out) {
       GoPath p = (GoPath) name;
       if (unit.isLiteral()) {
@@ -209,6 +220,11 @@ abstract class NamePattern {
     @Override
     String firstSegment() {
       return segments.firstLiteral();
+    }
+
+    @Override
+    boolean covers(NamePattern other) {
+      return other instanceof DottedPattern o && segments.covers(o.segments);
     }
 
     @Override
@@ -317,6 +333,26 @@ abstract class NamePattern {
     }
 
     @Override
+    boolean covers(NamePattern other) {
+      if (!(other instanceof JvmPattern o) || !domain.covers(o.domain)) {
+        return false;
+      }
+      if (!openKeys && (o.openKeys || o.keys.length != keys.length)) {
+        return false;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        int j = java.util.Arrays.asList(o.keys).indexOf(keys[i]);
+        if (j < 0) {
+          return false; // other's names may lack the key
+        }
+        if (literalValues[i] != null && !literalValues[i].equals(o.literalValues[j])) {
+          return false;
+        }
+      }
+      return path.covers(o.path);
+    }
+
+    @Override
     boolean matches(MetricName name, Captures out) {
       JvmPath p = (JvmPath) name;
       ObjectName on = p.objectName();
@@ -362,6 +398,11 @@ abstract class NamePattern {
     @Override
     Grammar grammar() {
       return grammar;
+    }
+
+    @Override
+    boolean covers(NamePattern other) {
+      return other instanceof RegexPattern o && o.grammar == grammar && o.source().equals(source());
     }
 
     @Override

@@ -70,6 +70,59 @@ final class SegmentMatcher {
     return kinds.length > 0 && kinds[0] == LITERAL ? literals[0] : null;
   }
 
+  /**
+   * Whether every segment list {@code other} matches, this matches too. Conservative: false when it
+   * cannot tell.
+   */
+  boolean covers(SegmentMatcher other) {
+    int k = kinds.length;
+    int ko = other.kinds.length;
+    if (rest < 0) {
+      if (other.rest >= 0 || k != ko) {
+        return false;
+      }
+      for (int i = 0; i < k; i++) {
+        if (!coversOne(i, other, i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (ko < k) {
+      return false; // other matches lists shorter than this needs
+    }
+    int suffix = k - rest - 1;
+    int otherPrefix = other.rest < 0 ? ko : other.rest;
+    int otherSuffix = other.rest < 0 ? ko : ko - other.rest - 1;
+    for (int i = 0; i < rest; i++) {
+      if (i < otherPrefix ? !coversOne(i, other, i) : !isWild(i)) {
+        return false;
+      }
+    }
+    for (int t = 1; t <= suffix; t++) { // t-th element from the end
+      int i = k - t;
+      if (t <= otherSuffix ? !coversOne(i, other, ko - t) : !isWild(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean isWild(int i) {
+    return kinds[i] == ANY || kinds[i] == CAPTURE;
+  }
+
+  /** Whether this element {@code i} matches every segment the single element {@code j} of {@code other} does. */
+  private boolean coversOne(int i, SegmentMatcher other, int j) {
+    if (other.kinds[j] == REST) {
+      return false;
+    }
+    if (isWild(i)) {
+      return true;
+    }
+    return kinds[i] == LITERAL && other.kinds[j] == LITERAL && literals[i].equals(other.literals[j]);
+  }
+
   boolean matches(List<String> segments, Captures captures) {
     int n = segments.size();
     int k = kinds.length;
@@ -136,6 +189,14 @@ final class SegmentMatcher {
 
     boolean isCapture() {
       return kind == CAPTURE;
+    }
+
+    /** Whether this element matches every value {@code other} matches (one segment each). */
+    boolean covers(Element other) {
+      if (kind == ANY || kind == CAPTURE) {
+        return true;
+      }
+      return kind == LITERAL && other.kind == LITERAL && literal.equals(other.literal);
     }
 
     /**

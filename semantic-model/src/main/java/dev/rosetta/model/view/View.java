@@ -29,6 +29,8 @@ public final class View {
   private final double[] omitValues;
   private final Derivation derivation;
   private final Optional<Reduce> reduce;
+  private final int line;
+  private final int column;
 
   View(
       String id,
@@ -47,6 +49,31 @@ public final class View {
       double[] omitValues,
       Derivation derivation,
       Optional<Reduce> reduce) {
+    this(id, source, pattern, excludes, drop, name, type, unit, labels, attributeLabels, scale, help, buckets,
+        omitValues, derivation, reduce, 0, 0);
+  }
+
+  View(
+      String id,
+      ViewSource source,
+      NamePattern pattern,
+      List<NamePattern> excludes,
+      boolean drop,
+      Template name,
+      Optional<MetricType> type,
+      Optional<String> unit,
+      List<LabelSpec> labels,
+      Map<String, AttributeLabel> attributeLabels,
+      double scale,
+      String help,
+      Optional<BucketLayout> buckets,
+      double[] omitValues,
+      Derivation derivation,
+      Optional<Reduce> reduce,
+      int line,
+      int column) {
+    this.line = line;
+    this.column = column;
     this.id = Objects.requireNonNull(id, "id");
     this.source = Objects.requireNonNull(source, "source");
     this.pattern = Objects.requireNonNull(pattern, "pattern");
@@ -76,6 +103,16 @@ public final class View {
 
   public Grammar grammar() {
     return pattern.grammar();
+  }
+
+  /** The 1-based line where the view is written in its file; 0 when not known. */
+  public int line() {
+    return line;
+  }
+
+  /** The 1-based column where the view is written in its file; 0 when not known. */
+  public int column() {
+    return column;
   }
 
   /** The match pattern or regular expression as written. */

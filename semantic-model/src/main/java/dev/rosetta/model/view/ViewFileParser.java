@@ -62,8 +62,8 @@ final class ViewFileParser {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       errors.add(
-          new ViewLoadError(
-              file, mark == null ? 0 : mark.getLine() + 1, -1, "", "", "invalid YAML: " + oneLine(e.getProblem())));
+          new ViewLoadError(file, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
+              -1, "", "", "invalid YAML: " + oneLine(e.getProblem())));
       return List.of();
     } catch (YAMLException e) {
       errors.add(new ViewLoadError(file, 0, -1, "", "", "invalid YAML: " + oneLine(e.getMessage())));
@@ -213,7 +213,8 @@ final class ViewFileParser {
     ViewSource source = new ViewSource(file, index);
     return new View(
         id.orElse(source.toString()), source, pattern, excludes, drop, name, type, unit, labels,
-        attributeLabels, scale, help, buckets, omitValues, derivation, reduce);
+        attributeLabels, scale, help, buckets, omitValues, derivation, reduce,
+        map.getStartMark().getLine() + 1, map.getStartMark().getColumn() + 1);
   }
 
   private static boolean isDistribution(Optional<MetricType> type) {
@@ -676,10 +677,12 @@ final class ViewFileParser {
 
   private void error(Node node, String field, String message) {
     int line = node == null ? 0 : node.getStartMark().getLine() + 1;
-    errors.add(new ViewLoadError(file, line, index, viewId, field, message));
+    int column = node == null ? 0 : node.getStartMark().getColumn() + 1;
+    errors.add(new ViewLoadError(file, line, column, index, viewId, field, message));
   }
 
   private void fileError(Node node, String message) {
-    errors.add(new ViewLoadError(file, node.getStartMark().getLine() + 1, -1, "", "", message));
+    errors.add(new ViewLoadError(file, node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1, -1,
+        "", "", message));
   }
 }

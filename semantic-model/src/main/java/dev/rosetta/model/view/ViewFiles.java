@@ -23,32 +23,54 @@ import java.util.stream.Stream;
 public final class ViewFiles {
   private ViewFiles() {}
 
+  /** A glob that names no file, or cannot be read: its 0-based position among the globs, and why. */
+  public record GlobError(int index, String glob, String message) {}
+
+  /** The files the globs name, in load order, and a {@link GlobError} for each glob that failed. */
+  public record Expansion(List<Path> files, List<GlobError> errors) {
+    public Expansion {
+      files = List.copyOf(files);
+      errors = List.copyOf(errors);
+    }
+  }
+
   /**
    * The files the globs name, in load order.
    *
    * @throws ViewLoadException naming every glob that is invalid or matches nothing
    */
   public static List<Path> expand(Path baseDirectory, List<String> globs) throws ViewLoadException {
-    List<ViewLoadError> errors = new ArrayList<>();
+    Expansion e = expandAll(baseDirectory, globs);
+    if (!e.errors().isEmpty()) {
+      throw new ViewLoadException(e.errors().stream().map(g -> new ViewLoadError(g.glob(), 0, -1, "", "",
+          g.message())).toList());
+    }
+    return e.files();
+  }
+
+  /**
+   * Every glob expanded, whether or not the others matched: the files of those that did, and an
+   * error for each one that did not.
+   */
+  public static Expansion expandAll(Path baseDirectory, List<String> globs) {
+    List<GlobError> errors = new ArrayList<>();
     Set<Path> files = new LinkedHashSet<>();
-    for (String glob : globs) {
+    for (int i = 0; i < globs.size(); i++) {
+      String glob = globs.get(i);
       try {
         List<Path> matched = expandOne(baseDirectory, glob);
         if (matched.isEmpty()) {
-          errors.add(new ViewLoadError(glob, 0, -1, "", "",
-              "no view file matches (relative to " + baseDirectory.toAbsolutePath().normalize() + ")"));
+          errors.add(new GlobError(i, glob, "no view file matches \"" + glob + "\" (relative to "
+              + baseDirectory.toAbsolutePath().normalize() + ")"));
         }
         files.addAll(matched);
       } catch (IllegalArgumentException e) { // InvalidPathException too
-        errors.add(new ViewLoadError(glob, 0, -1, "", "", "invalid file name or glob: " + e.getMessage()));
+        errors.add(new GlobError(i, glob, "invalid file name or glob \"" + glob + "\": " + e.getMessage()));
       } catch (IOException e) {
-        errors.add(new ViewLoadError(glob, 0, -1, "", "", "cannot list files: " + e));
+        errors.add(new GlobError(i, glob, "cannot list the files of \"" + glob + "\": " + e));
       }
     }
-    if (!errors.isEmpty()) {
-      throw new ViewLoadException(errors);
-    }
-    return List.copyOf(files);
+    return new Expansion(new ArrayList<>(files), errors);
   }
 
   private static List<Path> expandOne(Path base, String glob) throws IOException {

@@ -119,26 +119,26 @@ class ViewLoadTest {
             """);
     assertThat(errors).extracting(ViewLoadError::toString)
         .containsExactly(
-            "v.yaml:8: view 1 \"go.bad\", field \"scale\": must be a finite number greater than 0, got \"-1\"",
-            "v.yaml:9: view 2, field \"name\": missing: the semantic name of the output family (or drop: true)",
-            "v.yaml:10: view 2, field \"type\": unknown type \"histo\"; expected gauge, counter, updowncounter,"
+            "v.yaml:8:12: view 2 \"go.bad\", field \"scale\": must be a finite number greater than 0, got \"-1\"",
+            "v.yaml:9:5: view 3, field \"name\": missing: the semantic name of the output family (or drop: true)",
+            "v.yaml:10:11: view 3, field \"type\": unknown type \"histo\"; expected gauge, counter, updowncounter,"
                 + " histogram or summary",
-            "v.yaml:11: view 3 \"ok\", field \"id\": duplicate id \"ok\" in this file");
+            "v.yaml:11:9: view 4 \"ok\", field \"id\": duplicate id \"ok\" in this file");
   }
 
   @Test
   void fileLevelErrors() {
-    assertThat(onlyError("views: [\n").toString()).startsWith("v.yaml:2: invalid YAML:");
+    assertThat(onlyError("views: [\n").toString()).startsWith("v.yaml:2:1: invalid YAML:");
     assertThat(onlyError("views: {a: 1}\n").toString())
-        .isEqualTo("v.yaml:1: \"views\" must be a list of views, found a map");
+        .isEqualTo("v.yaml:1:8: \"views\" must be a list of views, found a map");
     assertThat(onlyError("view: []\n").toString())
-        .isEqualTo("v.yaml:1: unknown top-level key \"view\"; a view file has only \"views\"");
+        .isEqualTo("v.yaml:1:7: unknown top-level key \"view\"; a view file has only \"views\"");
     assertThat(onlyError("- a\n").toString())
-        .isEqualTo("v.yaml:1: expected a map with a \"views\" list at the top level, found a list");
+        .isEqualTo("v.yaml:1:1: expected a map with a \"views\" list at the top level, found a list");
     assertThat(onlyError("views:\n  - /a:bytes\n").toString())
-        .isEqualTo("v.yaml:2: view 0: a view must be a map of fields, found \"/a:bytes\"");
+        .isEqualTo("v.yaml:2:5: view 1: a view must be a map of fields, found \"/a:bytes\"");
     assertThat(onlyError("views:\n  - {match: /a:b, name: x, name: y}\n").toString())
-        .isEqualTo("v.yaml:2: view 0, field \"name\": duplicate key");
+        .isEqualTo("v.yaml:2:28: view 1, field \"name\": duplicate key");
   }
 
   @Test
@@ -194,7 +194,7 @@ class ViewLoadTest {
     assertThat(set.decide("/b:bytes").viewId()).contains("from.semconv");
     assertThat(set.decide("/b:bytes").source()).contains(new ViewSource("builtin:go-semconv", 0));
     assertThat(set.views()).extracting(View::id)
-        .containsExactly("user", "from.semconv", "from.go", "builtin:go#1");
+        .containsExactly("user", "from.semconv", "from.go", "builtin:go#2");
   }
 
   @Test

@@ -53,7 +53,7 @@ class ViewSetTest {
     assertThat(pauses.drop()).isTrue();
     assertThat(pauses.kind()).isEqualTo(ViewDecision.Kind.DROPPED);
     assertThat(pauses.source()).contains(new ViewSource("basic.yaml", 2));
-    assertThat(pauses.viewId()).contains("basic.yaml#2");
+    assertThat(pauses.viewId()).contains("basic.yaml#3");
 
     ViewDecision sched = views.decide("/sched/pauses/total/gc:seconds");
     assertThat(sched.viewId()).contains("go.sched");
