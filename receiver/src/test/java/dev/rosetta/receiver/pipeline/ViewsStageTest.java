@@ -178,7 +178,7 @@ class ViewsStageTest {
     assertThat(metrics(out)).extracting(Metric::receivedName)
         .containsExactly("app.orders.queue.size", "app.billing.queue.size");
     assertThat(metrics(out)).extracting(m -> m.origin().steps().get(0))
-        .containsExactly("view orders.queue (queues.yaml#0)", "view billing.queue (queues.yaml#1)");
+        .containsExactly("view orders.queue (queues.yaml#1)", "view billing.queue (queues.yaml#2)");
     assertThat(counts).containsEntry("mapped", 2L).containsEntry("duplicate", 1L);
   }
 }
