@@ -748,7 +748,20 @@ final class ConfigBinder {
     if (!https && tls.isPresent() && !tls.get().insecure()) {
       n.error("tls", "the endpoint is http:// (plaintext), so tls has no effect: use an https:// endpoint");
     }
-    Map<String, String> headers = n.map("headers", HEADER_NAME_PARSER, HEADER_VALUE_PARSER);
+    for (String key : List.of("traces_endpoint", "logs_endpoint", "profiles_endpoint")) {
+      if (n.has(key)) {
+        n.optional(key, raw -> raw); // known, so not also reported as unknown
+        n.error(key, "Rosetta handles metrics only: remove \"" + key + "\" (metrics_endpoint is the one it uses)");
+      }
+    }
+    Map<String, String> headers = new java.util.LinkedHashMap<>(
+        n.map("headers", HEADER_NAME_PARSER, HEADER_VALUE_PARSER));
+    for (String name : List.copyOf(headers.keySet())) {
+      if (HTTP_MANAGED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        n.error("headers", "." + name, "", "header \"" + name + "\" is set by the HTTP transport");
+        headers.remove(name);
+      }
+    }
     int port = target.getPort() > 0 ? target.getPort() : https ? 443 : 80;
     return new OtlpExporterConfig(
         id,
@@ -762,6 +775,10 @@ final class ConfigBinder {
         batchOf(id, n),
         Optional.of(target));
   }
+
+  /** Headers the OTLP/HTTP transport writes itself (or the JDK client does not allow). */
+  private static final Set<String> HTTP_MANAGED_HEADERS = Set.of("host", "connection", "content-length", "expect",
+      "upgrade", "content-encoding", "transfer-encoding");
 
   /** An absolute http:// or https:// URL with a host. */
   private static final ValueParser<URI> HTTP_URL = raw -> {
