@@ -23,7 +23,9 @@ import dev.rosetta.receiver.config.Endpoint;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
 import dev.rosetta.receiver.config.LimitsConfig;
+import dev.rosetta.receiver.config.PipelineConfig;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
+import dev.rosetta.receiver.config.HealthCheckConfig;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.Secret;
 import dev.rosetta.receiver.config.TlsServerConfig;
@@ -32,6 +34,7 @@ import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.discovery.KubernetesDiscoverer;
 import dev.rosetta.receiver.forward.ExporterMetrics;
+import dev.rosetta.receiver.forward.DebugExporter;
 import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
@@ -184,9 +187,20 @@ public final class RosettaModule extends AbstractModule {
         System::currentTimeMillis,
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
     store.setAggregation(AggregationRules.of(config.aggregate()));
-    registry.register(new StoreCollector(store, p.exposition()));
+    if (exposesSeries(config)) {
+      registry.register(new StoreCollector(store, p.exposition()));
+    }
     registry.register(new StoreMetrics(store));
     return store;
+  }
+
+  /**
+   * Whether {@code /metrics} shows the pipeline's series: without {@code service.pipelines}, or when
+   * the pipeline lists the {@code prometheus} exporter. (The endpoint always runs, for Rosetta's own
+   * metrics and the probes.)
+   */
+  static boolean exposesSeries(RosettaConfig config) {
+    return config.pipeline().id().isEmpty() || config.pipeline().exporters().contains(ComponentId.of("prometheus"));
   }
 
   /** The OTLP exporters, built without side effects; {@link RosettaService#start()} starts them. */
@@ -203,8 +217,8 @@ public final class RosettaModule extends AbstractModule {
   @Singleton
   IngestService ingest(SeriesStore store, Optional<ForwardFanOut> forwarder, SelfMetrics metrics)
       throws ViewLoadException {
-    Optional<ForwardTarget> target = forwarder.map(f -> f);
-    IngestService ingest = new IngestService(pipeline(config, metrics), store, target, metrics, RETRY_AFTER);
+    IngestService ingest = new IngestService(pipeline(config, metrics), store, forwardTarget(forwarder, config),
+        metrics, RETRY_AFTER);
     ingest.setLabelLimits(labelLimits(config.limits()));
     return ingest;
   }
@@ -212,6 +226,24 @@ public final class RosettaModule extends AbstractModule {
   /** The label limits of a {@code limits} section. */
   static LabelLimits labelLimits(LimitsConfig l) {
     return new LabelLimits(l.labelLimit(), l.labelNameLengthLimit(), l.labelValueLengthLimit());
+  }
+
+  /**
+   * The OTLP exporters (all or none take a request), then the debug exporters, which write what was
+   * taken to the log and never refuse.
+   */
+  static Optional<ForwardTarget> forwardTarget(Optional<ForwardFanOut> forwarder, RosettaConfig config) {
+    List<DebugExporter> debug = config.exporters().debug().stream().map(DebugExporter::new).toList();
+    if (debug.isEmpty()) {
+      return forwarder.map(f -> f);
+    }
+    return Optional.of((request, points) -> {
+      if (forwarder.isPresent() && !forwarder.get().offer(request, points)) {
+        return false;
+      }
+      debug.forEach(d -> d.export(request, points));
+      return true;
+    });
   }
 
   /** Files besides the configuration file whose change triggers a reload (view files). */
@@ -229,10 +261,6 @@ public final class RosettaModule extends AbstractModule {
   static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) throws ViewLoadException {
     List<MetricStage> stages = new ArrayList<>();
     boolean suffixes = config.exporters().prometheus().addMetricSuffixes();
-    if (config.relabel().input().size() > 0) {
-      stages.add(new RelabelStage(RelabelStage.Kind.INPUT, config.relabel().input(), suffixes,
-          n -> metrics.pipelineDropped("relabel_input", n)));
-    }
     ViewSet views = ConfiguredViews.load(config.views());
     List<dev.rosetta.receiver.config.ConfigError> misfits = KnownFamilies.check(config, views);
     if (!misfits.isEmpty()) {
@@ -240,11 +268,17 @@ public final class RosettaModule extends AbstractModule {
     }
     ViewsStage.Unmatched unmatched = config.views().unmatched() == ViewsConfig.Unmatched.DROP
         ? ViewsStage.Unmatched.DROP : ViewsStage.Unmatched.PASSTHROUGH;
-    stages.add(new ViewsStage(views, unmatched, metrics::views));
-    stages.add(new InternalLabelsStage());
-    if (config.relabel().output().size() > 0) {
-      stages.add(new RelabelStage(RelabelStage.Kind.OUTPUT, config.relabel().output(), suffixes,
-          n -> metrics.pipelineDropped("relabel_output", n)));
+    // Rosetta's stages in the pipeline's order; aggregation (last) is the store's
+    for (PipelineConfig.Stage stage : config.pipeline().stages()) {
+      if (stage instanceof PipelineConfig.Relabel r) {
+        if (r.rules().size() > 0) {
+          stages.add(new RelabelStage(r.beforeViews() ? RelabelStage.Kind.INPUT : RelabelStage.Kind.OUTPUT,
+              r.rules(), suffixes, n -> metrics.pipelineDropped(r.label(), n)));
+        }
+      } else if (stage instanceof PipelineConfig.Views) {
+        stages.add(new ViewsStage(views, unmatched, metrics::views));
+        stages.add(new InternalLabelsStage());
+      }
     }
     return new Pipeline(stages);
   }
@@ -293,9 +327,15 @@ public final class RosettaModule extends AbstractModule {
     Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
         : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
             ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
+    for (String unused : config.pipeline().unused()) {
+      LOG.warning(unused + " is declared but pipeline " + config.pipeline().id().orElse("metrics")
+          + " does not list it: it is not started");
+    }
+    List<NettyHttpServer> healthChecks = config.extensions().enabled(HealthCheckConfig.class).stream()
+        .map(h -> healthCheck(h, health, serverMetrics)).toList();
     RosettaService service = new RosettaService(new RosettaService.Components(exposition.build(), grpc, http,
         forwarder, ingest, store, config.service().shutdownTimeout(), metrics, registry, health, admission, scrapes,
-        security, scraping));
+        security, scraping, healthChecks));
     ref.set(service);
     return service;
   }
@@ -338,6 +378,18 @@ public final class RosettaModule extends AbstractModule {
     }
     LOG.warning(where + " authenticates with " + auth.get().id() + " but has no tls: credentials cross the network"
         + " in clear text; add tls: {cert_file: ..., key_file: ...}");
+  }
+
+  /** The {@code health_check} extension's listener: its path only, one event loop. */
+  private static NettyHttpServer healthCheck(HealthCheckConfig h, ServiceHealth health, ServerMetrics serverMetrics) {
+    return NettyHttpServer.builder("health_check", h.endpoint().toSocketAddress())
+        .route(h.path(), Route.inline(ExpositionHttpHandlers.healthCheck(health)))
+        .notFound(Route.inline(ExpositionHttpHandlers.healthCheckNotFound(h.path())))
+        .maxBodyBytes(64 * 1024)
+        .workerThreads(1)
+        .health(health)
+        .metrics(serverMetrics)
+        .build();
   }
 
   /** Event loops per listener: I/O only, so a couple suffice. */

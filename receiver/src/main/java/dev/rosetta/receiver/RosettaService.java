@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
@@ -74,8 +75,10 @@ public final class RosettaService implements AutoCloseable {
       Admission admission,
       ExecutorService expositionExecutor,
       Security security,
-      Optional<ScrapeManager> scrape) {
+      Optional<ScrapeManager> scrape,
+      List<NettyHttpServer> healthChecks) {
     public Components {
+      healthChecks = List.copyOf(healthChecks);
       Objects.requireNonNull(scrape, "scrape");
       Objects.requireNonNull(health, "health");
       Objects.requireNonNull(admission, "admission");
@@ -109,6 +112,10 @@ public final class RosettaService implements AutoCloseable {
       stopActions.push(() -> shutdown(c.expositionExecutor()));
       c.exposition().start();
       stopActions.push(c.exposition()::stop);
+      for (NettyHttpServer h : c.healthChecks()) {
+        h.start();
+        stopActions.push(h::stop);
+      }
       if (c.forwarder().isPresent()) {
         ForwardFanOut f = c.forwarder().get();
         f.start(); // opens the queues: a file queue recovers what an earlier run left
@@ -256,6 +263,11 @@ public final class RosettaService implements AutoCloseable {
 
   public InetSocketAddress metricsAddress() {
     return c.exposition().boundAddress();
+  }
+
+  /** The {@code health_check} listeners, in {@code service.extensions} order. */
+  public List<InetSocketAddress> healthCheckAddresses() {
+    return c.healthChecks().stream().map(NettyHttpServer::boundAddress).toList();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rosetta.model.view.BuiltinViews;
 import dev.rosetta.receiver.aggregate.AggregateOp;
 import dev.rosetta.receiver.aggregate.AggregateRule;
 import dev.rosetta.receiver.auth.Htpasswd;
+import java.net.URI;
 import java.nio.file.InvalidPathException;
 import dev.rosetta.relabel.NameValidation;
 import dev.rosetta.relabel.RelabelConfigs;
@@ -46,32 +47,40 @@ final class ConfigBinder {
   /** The whole document; finishes {@code root}. */
   RosettaConfig bind(ConfigNode root, String source) {
     base = baseDirectory(source);
+    this.source = source;
     // Extensions first: components refer to them by id (auth, storage).
     Map<ComponentId, ExtensionConfig> declared = extensionsSection(root);
     ServiceConfig service = root.section("service", n -> service(n, declared));
     Path base = baseDirectory(source);
     ReceiversConfig receivers = root.section("receivers", n -> receivers(n, base, source));
-    ProcessorsConfig processors = new ProcessorsConfig(processorsSection(root));
-    List<ComponentId> limiters = processors.declared().entrySet().stream()
-        .filter(e -> e.getValue() instanceof MemoryLimiterConfig).map(Map.Entry::getKey).toList();
-    if (limiters.size() > 1) {
-      root.error("processors", "declare one memory_limiter, not " + limiters.size() + " (" + limiters.stream()
-          .map(ComponentId::toString).collect(java.util.stream.Collectors.joining(", "))
-          + "): it guards the one heap of the service");
-    }
+    // The top-level stage sections before the processors: they give the stage processors' defaults.
+    relabelSettings = root.section("relabel", n -> relabel(n, source));
+    LimitsConfig limits = root.section("limits", this::limits);
+    topViews = root.section("views", n -> views(n, base, ViewsConfig.defaults()));
+    List<AggregateRule> aggregate = aggregate(root);
+    Map<ComponentId, ProcessorConfig> processors = processorsSection(root);
     ExportersConfig exporters = root.section("exporters", this::exporters);
     if (root.has("connectors")) {
       root.optional("connectors", raw -> raw); // known, so not also reported as unknown
       root.error("connectors", "Rosetta has no connectors: it runs one metrics pipeline; remove \"connectors\"");
     }
-    RelabelSettings relabel = root.section("relabel", n -> relabel(n, source));
-    LimitsConfig limits = root.section("limits", this::limits);
-    ViewsConfig views = root.section("views", n -> views(n, base));
-    List<AggregateRule> aggregate = aggregate(root);
+    Pipelines p = new Pipelines(root, receivers, processors, exporters, aggregate);
+    RosettaConfig config = pipelinesNode.isPresent()
+        ? p.bind(pipelinesNode.get(), service, limits)
+        : p.withoutPipelines(service, limits);
     root.finish();
-    return new RosettaConfig(source, receivers, exporters, service, relabel, limits, views, extensions,
-        processors, aggregate);
+    return config;
   }
+
+  /** The document's name, for relabel rule errors. */
+  private String source = "";
+  /** The top-level sections the stage processors default to. */
+  private RelabelSettings relabelSettings = RelabelSettings.none();
+  private ViewsConfig topViews = ViewsConfig.defaults();
+  /** {@code service.pipelines}, bound once every component is known. */
+  private Optional<ConfigNode> pipelinesNode = Optional.empty();
+  /** OTLP exporters whose own {@code batch:} key is set. */
+  private final Set<ComponentId> exporterBatchGiven = new HashSet<>();
 
   // ---- extensions and processors -----------------------------------------------------------
 
@@ -82,7 +91,8 @@ final class ConfigBinder {
   private ExtensionsConfig extensions = ExtensionsConfig.none();
 
   /** The extension types Rosetta knows, for the "unknown type" message. */
-  static final List<String> EXTENSION_TYPES = List.of("basicauth", "bearertokenauth", FileStorageConfig.TYPE);
+  static final List<String> EXTENSION_TYPES =
+      List.of("basicauth", "bearertokenauth", FileStorageConfig.TYPE, HealthCheckConfig.TYPE);
 
   /**
    * Extensions that are declared but whose settings were reported as wrong: references to them
@@ -119,6 +129,9 @@ final class ConfigBinder {
       }
       case "basicauth" -> {
         return basicAuth(id, n);
+      }
+      case HealthCheckConfig.TYPE -> {
+        return healthCheck(id, n);
       }
       default -> {
         n.error(unknownType("extension", id, EXTENSION_TYPES));
@@ -273,7 +286,8 @@ final class ConfigBinder {
   };
 
   /** The processor types Rosetta knows, for the "unknown type" message. */
-  static final List<String> PROCESSOR_TYPES = List.of(MemoryLimiterConfig.TYPE);
+  static final List<String> PROCESSOR_TYPES = List.of(MemoryLimiterConfig.TYPE, BatchProcessorConfig.TYPE,
+      RelabelProcessorConfig.TYPE, SemanticViewsProcessorConfig.TYPE, AggregateProcessorConfig.TYPE);
 
   private Map<ComponentId, ProcessorConfig> processorsSection(ConfigNode root) {
     Map<ComponentId, ProcessorConfig> declared = new java.util.LinkedHashMap<>();
@@ -296,6 +310,26 @@ final class ConfigBinder {
     switch (id.type()) {
       case MemoryLimiterConfig.TYPE -> {
         return memoryLimiter(id, n);
+      }
+      case BatchProcessorConfig.TYPE -> {
+        return batchProcessor(id, n);
+      }
+      case RelabelProcessorConfig.TYPE -> {
+        if (!n.hasValue("metric_relabel_configs")) {
+          n.error("metric_relabel_configs", "", "", "required key \"metric_relabel_configs\" is missing: the"
+              + " Prometheus relabel rules this processor runs, e.g. metric_relabel_configs: [{action: labeldrop,"
+              + " regex: tmp_.*}]");
+        }
+        return new RelabelProcessorConfig(id,
+            rules(n, "metric_relabel_configs", source, relabelSettings.nameValidation()));
+      }
+      case SemanticViewsProcessorConfig.TYPE -> {
+        return new SemanticViewsProcessorConfig(id, views(n, base, topViews));
+      }
+      case AggregateProcessorConfig.TYPE -> {
+        int[] index = {0};
+        return new AggregateProcessorConfig(id, n.sectionList("rules", r -> aggregateRule(r, index[0]++)).stream()
+            .flatMap(Optional::stream).toList());
       }
       default -> {
         n.error(unknownType("processor", id, PROCESSOR_TYPES));
@@ -527,9 +561,30 @@ final class ConfigBinder {
 
   // ---- receivers ---------------------------------------------------------------------------
 
+  /** The receiver types Rosetta knows, for the "unknown type" message. */
+  static final List<String> RECEIVER_TYPES = List.of("otlp", "prometheus", "jolokia");
+
   private ReceiversConfig receivers(ConfigNode n, Path base, String source) {
     if (n.isEmpty()) {
+      declaredReceivers.add(ComponentId.of("otlp")); // what runs without a receivers section
       return ReceiversConfig.defaults();
+    }
+    for (String key : n.keys()) {
+      ComponentId id;
+      try {
+        id = ComponentId.parse(key);
+      } catch (IllegalArgumentException e) {
+        continue; // reported where the key is bound
+      }
+      if (!RECEIVER_TYPES.contains(id.type())) {
+        n.optional(key, raw -> raw); // known, so not also reported as unknown
+        n.error(key, unknownType("receiver", id, RECEIVER_TYPES));
+      } else if (id.type().equals("otlp") && !id.name().isEmpty()) {
+        n.optional(key, raw -> raw);
+        n.error(key, "Rosetta runs one OTLP receiver (gRPC and HTTP under its protocols): name it \"otlp\"");
+      } else {
+        declaredReceivers.add(id);
+      }
     }
     // The pull receivers (prometheus, jolokia) bind in their own class; listed alone, OTLP is off.
     List<ScrapeReceiverConfig> scrape = new ScrapeConfigBinder(fileCheck, base, source).receivers(n);
@@ -612,17 +667,25 @@ final class ConfigBinder {
     Optional<Path> key =
         n.required("key_file", file, "a TLS server needs the private key of cert_file (PEM file)");
     Optional<Path> clientCa = n.optional("client_ca_file", file);
-    return new TlsServerConfig(cert.orElse(NO_FILE), key.orElse(NO_FILE), clientCa);
+    // the Collector's server TLS also takes ca_file: on a server it verifies client certificates
+    Optional<Path> ca = n.optional("ca_file", file);
+    if (n.hasValue("ca_file") && n.hasValue("client_ca_file")) {
+      n.error("ca_file", "ca_file and client_ca_file both name the CA that client certificates are verified"
+          + " against: give one of them");
+    }
+    return new TlsServerConfig(cert.orElse(NO_FILE), key.orElse(NO_FILE), clientCa.or(() -> ca));
   }
 
   // ---- exporters ---------------------------------------------------------------------------
 
   /** The exporter types Rosetta knows, for the "unknown type" message. */
-  static final List<String> EXPORTER_TYPES = List.of("prometheus", OtlpExporterConfig.TYPE);
+  static final List<String> EXPORTER_TYPES = List.of("prometheus", OtlpExporterConfig.TYPE,
+      OtlpExporterConfig.HTTP_TYPE, DebugExporterConfig.TYPE);
 
   private ExportersConfig exporters(ConfigNode n) {
     PrometheusExporterConfig[] prometheus = {null};
     List<OtlpExporterConfig> otlp = new java.util.ArrayList<>();
+    List<DebugExporterConfig> debug = new java.util.ArrayList<>();
     n.eachSection((key, node) -> {
       ComponentId id = componentId(n, key);
       if (id == null) {
@@ -637,13 +700,139 @@ final class ConfigBinder {
           }
         }
         case OtlpExporterConfig.TYPE -> otlp.add(otlpExporter(id, node));
-        default -> n.error(key, unknownType("exporter", id, EXPORTER_TYPES)
-            + (id.type().equals("otlphttp") ? " (Rosetta forwards over OTLP/gRPC: use otlp)" : ""));
+        case OtlpExporterConfig.HTTP_TYPE -> otlp.add(otlpHttpExporter(id, node));
+        case DebugExporterConfig.TYPE -> debug.add(debugExporter(id, node));
+        default -> n.error(key, unknownType("exporter", id, EXPORTER_TYPES));
       }
       return null;
     });
+    declaredExporters.add(ComponentId.of("prometheus")); // its endpoint always runs
+    otlp.forEach(o -> declaredExporters.add(o.id()));
+    debug.forEach(d -> declaredExporters.add(d.id()));
     return new ExportersConfig(
-        prometheus[0] == null ? PrometheusExporterConfig.defaults() : prometheus[0], otlp);
+        prometheus[0] == null ? PrometheusExporterConfig.defaults() : prometheus[0], otlp, debug);
+  }
+
+  /** Every exporter id declared (and {@code prometheus}), in file order. */
+  private final Set<ComponentId> declaredExporters = new java.util.LinkedHashSet<>();
+
+  /**
+   * {@code otlphttp}: the keys of {@code otlp} with {@code endpoint} a base URL ({@code /v1/metrics}
+   * is appended) or {@code metrics_endpoint} the full URL, as the Collector's OTLP/HTTP exporter.
+   */
+  private OtlpExporterConfig otlpHttpExporter(ComponentId id, ConfigNode n) {
+    boolean endpointGiven = n.hasValue("endpoint");
+    boolean metricsGiven = n.hasValue("metrics_endpoint");
+    Optional<URI> base = n.optional("endpoint", HTTP_URL);
+    Optional<URI> metrics = n.optional("metrics_endpoint", HTTP_URL);
+    if (!endpointGiven && !metricsGiven) {
+      n.error("endpoint", "", "", "required key \"endpoint\" is missing: the downstream's OTLP/HTTP base URL, e.g."
+          + " http://collector:4318 (Rosetta sends to <endpoint>/v1/metrics), or metrics_endpoint with the full URL");
+    }
+    Optional<URI> url = metrics.or(() -> base.map(b -> URI.create(
+        b.toString().replaceAll("/+$", "") + "/v1/metrics")));
+    n.optional("encoding", raw -> {
+      if (!"proto".equals(raw)) {
+        throw InvalidValueException.of("invalid value " + Values.render(raw)
+            + ": Rosetta sends OTLP/HTTP as protobuf (encoding: proto)");
+      }
+      return raw;
+    });
+    Optional<TlsClientConfig> tls = n.optionalSection("tls", this::tlsClient);
+    tls.ifPresent(t -> {
+      if (t.insecureSkipVerify() || t.serverNameOverride().isPresent()) {
+        n.error("tls", "otlphttp verifies the server's certificate and name: insecure_skip_verify and"
+            + " server_name_override are only for otlp (gRPC); give ca_file for a private CA");
+      }
+    });
+    URI target = url.orElse(URI.create("http://localhost:4318/v1/metrics"));
+    boolean https = "https".equals(target.getScheme());
+    TlsClientConfig effectiveTls = https ? tls.orElse(TlsClientConfig.secure()) : TlsClientConfig.plaintext();
+    if (!https && tls.isPresent() && !tls.get().insecure()) {
+      n.error("tls", "the endpoint is http:// (plaintext), so tls has no effect: use an https:// endpoint");
+    }
+    for (String key : List.of("traces_endpoint", "logs_endpoint", "profiles_endpoint")) {
+      if (n.has(key)) {
+        n.optional(key, raw -> raw); // known, so not also reported as unknown
+        n.error(key, "Rosetta handles metrics only: remove \"" + key + "\" (metrics_endpoint is the one it uses)");
+      }
+    }
+    Map<String, String> headers = new java.util.LinkedHashMap<>(
+        n.map("headers", HEADER_NAME_PARSER, HEADER_VALUE_PARSER));
+    for (String name : List.copyOf(headers.keySet())) {
+      if (HTTP_MANAGED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        n.error("headers", "." + name, "", "header \"" + name + "\" is set by the HTTP transport");
+        headers.remove(name);
+      }
+    }
+    int port = target.getPort() > 0 ? target.getPort() : https ? 443 : 80;
+    return new OtlpExporterConfig(
+        id,
+        new Endpoint(target.getHost() == null ? "localhost" : target.getHost(), port),
+        effectiveTls,
+        headers,
+        n.enumValue("compression", OtlpExporterConfig.DEFAULT_COMPRESSION),
+        n.positiveDuration("timeout", OtlpExporterConfig.DEFAULT_HTTP_TIMEOUT),
+        n.section("sending_queue", this::sendingQueue),
+        n.section("retry_on_failure", this::retryOnFailure),
+        batchOf(id, n),
+        Optional.of(target));
+  }
+
+  /** Headers the OTLP/HTTP transport writes itself (or the JDK client does not allow). */
+  private static final Set<String> HTTP_MANAGED_HEADERS = Set.of("host", "connection", "content-length", "expect",
+      "upgrade", "content-encoding", "transfer-encoding");
+
+  /** An absolute http:// or https:// URL with a host. */
+  private static final ValueParser<URI> HTTP_URL = raw -> {
+    String text = ValueParsers.nonEmptyString().parse(raw);
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw InvalidValueException.of("invalid URL " + Values.quote(raw) + ": " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw InvalidValueException.of("invalid URL " + Values.quote(raw)
+          + ": expected http://host:port or https://host:port (with an optional path)");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw InvalidValueException.of("invalid URL " + Values.quote(raw) + ": no host");
+    }
+    if (uri.getQuery() != null || uri.getFragment() != null) {
+      throw InvalidValueException.of("invalid URL " + Values.quote(raw) + ": a query or fragment is not allowed");
+    }
+    return uri;
+  };
+
+  /** {@code debug}: {@code verbosity}, {@code sampling_initial}, {@code sampling_thereafter}. */
+  private DebugExporterConfig debugExporter(ComponentId id, ConfigNode n) {
+    n.bool("use_internal_logger", true); // Rosetta always writes to its own log
+    return new DebugExporterConfig(id,
+        n.enumValue("verbosity", DebugExporterConfig.Verbosity.BASIC),
+        n.integer("sampling_initial", DebugExporterConfig.DEFAULT_SAMPLING_INITIAL, 0, Integer.MAX_VALUE),
+        n.integer("sampling_thereafter", DebugExporterConfig.DEFAULT_SAMPLING_THEREAFTER, 1, Integer.MAX_VALUE));
+  }
+
+  /** {@code batch} processor: the Collector's keys; the per-client keys are refused with the reason. */
+  private BatchProcessorConfig batchProcessor(ComponentId id, ConfigNode n) {
+    for (String key : List.of("metadata_keys", "metadata_cardinality_limit")) {
+      if (n.has(key)) {
+        n.optional(key, raw -> raw); // known, so not also reported as unknown
+        n.error(key, "not supported: Rosetta batches per exporter, after its queue, not per client metadata;"
+            + " remove \"" + key + "\"");
+      }
+    }
+    return new BatchProcessorConfig(id, batch(n));
+  }
+
+  /** {@code health_check}: {@code endpoint} (default 127.0.0.1:13133) and {@code path} (default /). */
+  private HealthCheckConfig healthCheck(ComponentId id, ConfigNode n) {
+    String path = n.get("path", HealthCheckConfig.DEFAULT_PATH, ValueParsers.nonEmptyString().require(
+        s -> s.startsWith("/") && s.chars().noneMatch(c -> c <= ' ' || c == '?' || c == '#'),
+        "a path starts with / and holds no blanks, '?' or '#'"));
+    return new HealthCheckConfig(id, n.endpoint("endpoint", HealthCheckConfig.DEFAULT_ENDPOINT), path);
   }
 
   private PrometheusExporterConfig prometheus(ConfigNode n) {
@@ -655,7 +844,6 @@ final class ConfigBinder {
         n.optionalSection("tls", this::tlsServer),
         auth(n),
         httpServer(n),
-
         PrometheusExposition.bind(n));
   }
 
@@ -691,7 +879,15 @@ final class ConfigBinder {
         n.positiveDuration("timeout", OtlpExporterConfig.DEFAULT_TIMEOUT),
         n.section("sending_queue", this::sendingQueue),
         n.section("retry_on_failure", this::retryOnFailure),
-        n.section("batch", this::batch));
+        batchOf(id, n));
+  }
+
+  /** An exporter's own {@code batch:}, remembered as given so that a batch processor can be checked against it. */
+  private BatchConfig batchOf(ComponentId id, ConfigNode n) {
+    if (n.has("batch")) {
+      exporterBatchGiven.add(id);
+    }
+    return n.section("batch", this::batch);
   }
 
   private TlsClientConfig tlsClient(ConfigNode n) {
@@ -807,6 +1003,7 @@ final class ConfigBinder {
       }
     }
     extensions = new ExtensionsConfig(declared, inForce);
+    pipelinesNode = n.deferredSection("pipelines");
     LogsConfig logs = n.section("telemetry", TelemetryBinder::telemetry);
     return new ServiceConfig(
         logs, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
@@ -814,11 +1011,16 @@ final class ConfigBinder {
 
   // ---- views --------------------------------------------------------------------------------
 
-  private ViewsConfig views(ConfigNode n, Path base) {
+  /** The views keys; a key left out takes its value from {@code defaults}. */
+  private ViewsConfig views(ConfigNode n, Path base, ViewsConfig defaults) {
+    boolean filesGiven = n.has("files");
     List<String> files = n.list("files", ValueParsers.nonEmptyString());
+    if (!filesGiven) {
+      files = defaults.files();
+    }
     boolean builtinGiven = n.hasValue("builtin"); // "builtin:" alone means the default, [] means none
     List<String> listed = n.list("builtin", BUILTIN_SET);
-    List<String> builtin = builtinGiven ? listed : BuiltinViews.DEFAULTS;
+    List<String> builtin = builtinGiven ? listed : defaults.builtin();
     Set<String> seen = new HashSet<>();
     for (String set : builtin) {
       if (!seen.add(set)) {
@@ -827,8 +1029,7 @@ final class ConfigBinder {
         break;
       }
     }
-    return new ViewsConfig(
-        files, builtin, n.enumValue("unmatched", ViewsConfig.Unmatched.PASSTHROUGH), base);
+    return new ViewsConfig(files, builtin, n.enumValue("unmatched", defaults.unmatched()), base);
   }
 
   /** Where relative view file globs resolve: the configuration file's directory. */
@@ -952,4 +1153,265 @@ final class ConfigBinder {
         }
         return value;
       };
+
+  // ---- service.pipelines -------------------------------------------------------------------
+
+  /** Every receiver id declared, in file order. */
+  private final Set<ComponentId> declaredReceivers = new java.util.LinkedHashSet<>();
+
+  /** Rosetta's own stages as processor types. */
+  private static final Set<String> STAGE_TYPES = Set.of(RelabelProcessorConfig.TYPE,
+      SemanticViewsProcessorConfig.TYPE, AggregateProcessorConfig.TYPE);
+
+  /**
+   * Binds {@code service.pipelines} against the declared components and builds the configuration of
+   * the one pipeline the service runs: its receivers, processors and exporters, and Rosetta's stages
+   * in its order. Declared components the pipeline does not list are left out (not started) and
+   * named in {@link PipelineConfig#unused()}.
+   */
+  private final class Pipelines {
+    private final ConfigNode root;
+    private final ReceiversConfig receivers;
+    private final Map<ComponentId, ProcessorConfig> processors;
+    private final ExportersConfig exporters;
+    private final List<AggregateRule> aggregate;
+
+    Pipelines(ConfigNode root, ReceiversConfig receivers, Map<ComponentId, ProcessorConfig> processors,
+        ExportersConfig exporters, List<AggregateRule> aggregate) {
+      this.root = root;
+      this.receivers = receivers;
+      this.processors = processors;
+      this.exporters = exporters;
+      this.aggregate = aggregate;
+    }
+
+    /** No {@code service.pipelines}: everything declared runs, the stages in their default order. */
+    RosettaConfig withoutPipelines(ServiceConfig service, LimitsConfig limits) {
+      for (ProcessorConfig c : processors.values()) {
+        if (STAGE_TYPES.contains(c.id().type())) {
+          root.error("processors", "." + c.id(), "", "processor \"" + c.id() + "\" is one of Rosetta's stages and"
+              + " runs where a pipeline places it: list it in service.pipelines.metrics.processors (or use the"
+              + " top-level relabel:, views: or aggregate: sections without pipelines)");
+        }
+      }
+      List<BatchProcessorConfig> batches = processors.values().stream()
+          .filter(BatchProcessorConfig.class::isInstance).map(BatchProcessorConfig.class::cast).toList();
+      limitOne(batches.stream().map(BatchProcessorConfig::id).toList(), BatchProcessorConfig.TYPE,
+          "it sets the batching of every exporter", root, "processors");
+      limitOne(processors.values().stream().filter(MemoryLimiterConfig.class::isInstance)
+          .map(ProcessorConfig::id).toList(), MemoryLimiterConfig.TYPE, "it guards the one heap of the service",
+          root, "processors");
+      ExportersConfig ex = applyBatch(exporters, batches.isEmpty() ? Optional.empty() : Optional.of(batches.get(0)));
+      PipelineConfig pipeline = PipelineConfig.defaults(relabelSettings, !aggregate.isEmpty());
+      return new RosettaConfig(source, receivers, ex, service, relabelSettings, limits, topViews, extensions,
+          new ProcessorsConfig(processors), aggregate, pipeline);
+    }
+
+    RosettaConfig bind(ConfigNode node, ServiceConfig service, LimitsConfig limits) {
+      List<String> metricsIds = new java.util.ArrayList<>();
+      Map<String, PipelineLists> lists = new java.util.LinkedHashMap<>();
+      for (String key : node.keys()) {
+        String type = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
+        switch (type) {
+          case "metrics" -> {
+            if (key.contains("/") && key.endsWith("/")) {
+              node.optional(key, raw -> raw);
+              node.error(key, "invalid pipeline id \"" + key + "\": the name after '/' is empty");
+            } else {
+              metricsIds.add(key);
+              lists.put(key, node.section(key, this::lists));
+            }
+          }
+          case "traces", "logs" -> {
+            node.optional(key, raw -> raw);
+            node.error(key, "Rosetta handles metrics only: remove the " + type + " pipeline \"" + key
+                + "\" (a Collector in front can take " + type + ")");
+          }
+          default -> {
+            node.optional(key, raw -> raw);
+            node.error(key, "unknown pipeline type \"" + type + "\": Rosetta runs a metrics pipeline"
+                + " (metrics or metrics/<name>)");
+          }
+        }
+      }
+      node.finish();
+      if (node.isEmpty()) {
+        node.error("service.pipelines declares no pipeline: add metrics: {receivers: [...], processors: [...],"
+            + " exporters: [...]}, or remove \"pipelines\" to run every declared component");
+      }
+      if (metricsIds.size() > 1) {
+        node.error(metricsIds.get(1), "Rosetta runs one metrics pipeline, not " + metricsIds.size() + " ("
+            + String.join(", ", metricsIds) + "): its receivers feed one store, which /metrics and every"
+            + " exporter read; merge them into one pipeline");
+      }
+      if (metricsIds.isEmpty()) {
+        return withoutPipelinesQuietly(service, limits);
+      }
+      String id = metricsIds.get(0);
+      PipelineLists l = lists.get(id);
+      ConfigNode at = node; // errors of the lists are reported under service.pipelines.<id>
+      String prefix = "." + id;
+      List<ComponentId> rs = references(at, prefix, "receivers", l.receivers(), declaredReceivers, "receiver");
+      List<ComponentId> ps = references(at, prefix, "processors", l.processors(), processors.keySet(),
+          "processor");
+      List<ComponentId> es = references(at, prefix, "exporters", l.exporters(), declaredExporters, "exporter");
+      if (l.receivers().isEmpty()) {
+        at.error(id, "", "", "pipeline \"" + id + "\" has no receivers: list at least one, e.g. receivers: [otlp]");
+      }
+      if (l.exporters().isEmpty()) {
+        at.error(id, "", "", "pipeline \"" + id + "\" has no exporters: list at least one, e.g. exporters:"
+            + " [prometheus]");
+      }
+
+      // the stages in the pipeline's order
+      List<PipelineConfig.Stage> stages = new java.util.ArrayList<>();
+      List<ProcessorConfig> listed = ps.stream().map(processors::get).toList();
+      boolean stagesListed = listed.stream().anyMatch(c -> STAGE_TYPES.contains(c.id().type()));
+      ViewsConfig views = topViews;
+      List<AggregateRule> rules = aggregate;
+      if (!stagesListed) {
+        stages.addAll(PipelineConfig.defaults(relabelSettings, !aggregate.isEmpty()).stages());
+      } else {
+        boolean viewsSeen = false;
+        ComponentId aggregateAt = null;
+        for (ProcessorConfig c : listed) {
+          if (aggregateAt != null && STAGE_TYPES.contains(c.id().type())) {
+            at.error(id, ".processors", c.id().toString(), "\"" + c.id() + "\" comes after \"" + aggregateAt
+                + "\": aggregation happens in the store, where the series of every source meet, so it is the"
+                + " last of Rosetta's stages; move \"" + aggregateAt + "\" after it");
+            continue;
+          }
+          if (c instanceof RelabelProcessorConfig r) {
+            stages.add(new PipelineConfig.Relabel(r.id().toString(), r.rules(), !viewsSeen));
+          } else if (c instanceof SemanticViewsProcessorConfig v) {
+            if (viewsSeen) {
+              at.error(id, ".processors", c.id().toString(), "a pipeline maps names with semantic views once;"
+                  + " list one semantic_views processor (put several view files in its files)");
+              continue;
+            }
+            viewsSeen = true;
+            views = v.views();
+            stages.add(new PipelineConfig.Views(v.id().toString()));
+          } else if (c instanceof AggregateProcessorConfig a) {
+            aggregateAt = a.id();
+            rules = a.rules();
+            stages.add(new PipelineConfig.Aggregate(a.id().toString()));
+          }
+        }
+        if (!viewsSeen) {
+          at.error(id, ".processors", "", "pipeline \"" + id + "\" lists Rosetta's stages but not"
+              + " semantic_views: add it where the names are to be mapped (declare processors: {semantic_views: {}}"
+              + " for the top-level views: section)");
+          // a placeholder, before aggregation, so that the (discarded) result stays well formed
+          int slot = aggregateAt == null ? stages.size() : stages.size() - 1;
+          stages.add(slot, new PipelineConfig.Views("views"));
+        }
+        if (relabelSettings.input().size() > 0 || relabelSettings.output().size() > 0) {
+          root.error("relabel", "the pipeline \"" + id + "\" lists Rosetta's stages, so the top-level relabel"
+              + " rules would not run: move them into relabel processors (relabel/input before semantic_views,"
+              + " relabel/output after it, each with metric_relabel_configs)");
+        }
+        if (!aggregate.isEmpty() && aggregateAt == null) {
+          root.error("aggregate", "the pipeline \"" + id + "\" lists Rosetta's stages, so the top-level aggregate"
+              + " rules would not run: declare an aggregate processor (rules: [...]) and list it last");
+        } else if (!aggregate.isEmpty()) {
+          root.error("aggregate", "give the aggregation rules once: in the aggregate processor the pipeline lists,"
+              + " not also at the top level");
+        }
+      }
+
+      // processors in force: those the pipeline lists
+      Map<ComponentId, ProcessorConfig> inForce = new java.util.LinkedHashMap<>();
+      ps.forEach(p -> inForce.put(p, processors.get(p)));
+      List<BatchProcessorConfig> batches = inForce.values().stream()
+          .filter(BatchProcessorConfig.class::isInstance).map(BatchProcessorConfig.class::cast).toList();
+      limitOne(batches.stream().map(BatchProcessorConfig::id).toList(), BatchProcessorConfig.TYPE,
+          "it sets the batching of every exporter of the pipeline", at, id);
+      limitOne(inForce.values().stream().filter(MemoryLimiterConfig.class::isInstance).map(ProcessorConfig::id)
+          .toList(), MemoryLimiterConfig.TYPE, "it guards the one heap of the service", at, id);
+
+      // components the pipeline leaves out are not started
+      List<String> unused = new java.util.ArrayList<>();
+      declaredReceivers.stream().filter(r -> !rs.contains(r)).forEach(r -> unused.add("receivers." + r));
+      processors.keySet().stream().filter(p -> !ps.contains(p)).forEach(p -> unused.add("processors." + p));
+      declaredExporters.stream().filter(e -> !es.contains(e) && !e.equals(ComponentId.of("prometheus")))
+          .forEach(e -> unused.add("exporters." + e));
+
+      OtlpReceiverConfig otlp = rs.contains(ComponentId.of("otlp")) ? receivers.otlp() : OtlpReceiverConfig.none();
+      ReceiversConfig rcv = new ReceiversConfig(otlp,
+          receivers.scrape().stream().filter(r -> rs.contains(r.id())).toList());
+      ExportersConfig ex = new ExportersConfig(exporters.prometheus(),
+          exporters.otlpExporters().stream().filter(o -> es.contains(o.id())).toList(),
+          exporters.debug().stream().filter(d -> es.contains(d.id())).toList());
+      ex = applyBatch(ex, batches.isEmpty() ? Optional.empty() : Optional.of(batches.get(0)));
+      PipelineConfig pipeline = new PipelineConfig(Optional.of(id), rs, ps, es, stages, unused);
+      return new RosettaConfig(source, rcv, ex, service, relabelSettings, limits, views, extensions,
+          new ProcessorsConfig(inForce), rules, pipeline);
+    }
+
+    /** After an error that leaves no pipeline: a configuration for the binder to hand back (discarded). */
+    private RosettaConfig withoutPipelinesQuietly(ServiceConfig service, LimitsConfig limits) {
+      return new RosettaConfig(source, receivers, exporters, service, relabelSettings, limits, topViews,
+          extensions, ProcessorsConfig.none(), aggregate);
+    }
+
+    private PipelineLists lists(ConfigNode n) {
+      return new PipelineLists(n.list("receivers", ComponentId.parser()), n.list("processors", ComponentId.parser()),
+          n.list("exporters", ComponentId.parser()));
+    }
+
+    /** The ids of {@code listed} that are declared and listed once; the others are reported. */
+    private List<ComponentId> references(ConfigNode at, String prefix, String key, List<ComponentId> listed,
+        Set<ComponentId> declared, String kind) {
+      List<ComponentId> out = new java.util.ArrayList<>();
+      for (int i = 0; i < listed.size(); i++) {
+        ComponentId c = listed.get(i);
+        String sub = prefix + "." + key + "[" + i + "]";
+        if (!declared.contains(c)) {
+          at.error("", sub.substring(1), c.toString(), kind + " \"" + c + "\" is not declared under \"" + key
+              + "\"; declared: " + (declared.isEmpty() ? "(none)"
+                  : String.join(", ", declared.stream().map(ComponentId::toString).toList())));
+        } else if (out.contains(c)) {
+          at.error("", sub.substring(1), c.toString(), kind + " \"" + c + "\" is listed twice");
+        } else {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * The batch processor's settings become the batch of every OTLP exporter that sets none; an
+     * exporter that sets a different one is an error.
+     */
+    private ExportersConfig applyBatch(ExportersConfig ex, Optional<BatchProcessorConfig> batch) {
+      if (batch.isEmpty()) {
+        return ex;
+      }
+      BatchConfig b = batch.get().batch();
+      List<OtlpExporterConfig> out = new java.util.ArrayList<>();
+      for (OtlpExporterConfig o : ex.otlpExporters()) {
+        if (exporterBatchGiven.contains(o.id()) && !o.batch().equals(b)) {
+          root.error("exporters", "." + o.id() + ".batch", "", "exporter \"" + o.id() + "\" sets its own batch,"
+              + " which differs from processor \"" + batch.get().id() + "\" of the pipeline: set batching in one"
+              + " place (the processor for every exporter, or batch: in each exporter)");
+          out.add(o);
+        } else {
+          out.add(o.withBatch(b));
+        }
+      }
+      return new ExportersConfig(ex.prometheus(), out, ex.debug());
+    }
+  }
+
+  /** The three lists of a pipeline as written. */
+  private record PipelineLists(List<ComponentId> receivers, List<ComponentId> processors,
+      List<ComponentId> exporters) {}
+
+  private static void limitOne(List<ComponentId> ids, String type, String why, ConfigNode at, String key) {
+    if (ids.size() > 1) {
+      at.error(key, "", "", "declare one " + type + ", not " + ids.size() + " (" + String.join(", ",
+          ids.stream().map(ComponentId::toString).toList()) + "): " + why);
+    }
+  }
 }

@@ -296,6 +296,17 @@ public final class ConfigNode {
   }
 
   /**
+   * The map under {@code key} as a node bound later, when what it refers to is known ({@code
+   * service.pipelines}); the caller finishes it. Empty when the key is absent; a value that is not
+   * a map is reported and gives an empty node.
+   */
+  public Optional<ConfigNode> deferredSection(String key) {
+    boolean present = entries.containsKey(key);
+    Object raw = take(key);
+    return present ? Optional.of(child(pathOf(key), raw)) : Optional.empty();
+  }
+
+  /**
    * Binds each map of the list under {@code key} ({@code relabel: [{...}, {...}]}); paths are
    * {@code key[i]}.
    */

@@ -1,5 +1,6 @@
 package dev.rosetta.receiver.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,9 +11,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One OTLP/gRPC exporter ({@code exporters.otlp}, {@code exporters.otlp/name}): the single owner of
- * its settings. The configuration binder builds it (reporting each bad value with its key path);
- * the forwarder takes it as it is, with no second copy of the settings or their defaults.
+ * One OTLP exporter ({@code exporters.otlp}, {@code exporters.otlp/name} over gRPC; {@code
+ * exporters.otlphttp}, {@code otlphttp/name} over HTTP, {@code metricsUrl} present): the single owner
+ * of its settings; both types share every key but the transport. The configuration binder builds it
+ * (reporting each bad value with its key path); the forwarder takes it as it is, with no second copy
+ * of the settings or their defaults.
  *
  * <p>{@code endpoint} is required; an {@code http://} endpoint means plaintext (unless {@code tls}
  * says otherwise) and {@code https://} means TLS, as in the Collector. {@code headers} are sent
@@ -29,10 +32,15 @@ public record OtlpExporterConfig(
     Duration timeout,
     QueueConfig sendingQueue,
     RetryConfig retryOnFailure,
-    BatchConfig batch) {
+    BatchConfig batch,
+    Optional<URI> metricsUrl) {
   public static final String TYPE = "otlp";
+  /** The OTLP/HTTP exporter's type: the same settings, sent as protobuf over HTTP to {@code metricsUrl}. */
+  public static final String HTTP_TYPE = "otlphttp";
   public static final Compression DEFAULT_COMPRESSION = Compression.GZIP;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  /** The Collector's OTLP/HTTP exporter waits 30 s for an answer. */
+  public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
   public OtlpExporterConfig {
@@ -44,8 +52,12 @@ public record OtlpExporterConfig(
     Objects.requireNonNull(sendingQueue, "sendingQueue");
     Objects.requireNonNull(retryOnFailure, "retryOnFailure");
     Objects.requireNonNull(batch, "batch");
-    if (!id.type().equals(TYPE)) {
-      throw new IllegalArgumentException("not an " + TYPE + " exporter id: " + id);
+    Objects.requireNonNull(metricsUrl, "metricsUrl");
+    if (!id.type().equals(TYPE) && !id.type().equals(HTTP_TYPE)) {
+      throw new IllegalArgumentException("not an " + TYPE + " or " + HTTP_TYPE + " exporter id: " + id);
+    }
+    if (id.type().equals(HTTP_TYPE) != metricsUrl.isPresent()) {
+      throw new IllegalArgumentException("an " + HTTP_TYPE + " exporter, and only it, has a metrics URL: " + id);
     }
     headers = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(headers, "headers")));
     java.util.Set<String> seen = new java.util.HashSet<>();
@@ -64,6 +76,18 @@ public record OtlpExporterConfig(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
+  }
+
+  /** An OTLP/gRPC exporter (no metrics URL). */
+  public OtlpExporterConfig(ComponentId id, Endpoint endpoint, TlsClientConfig tls, Map<String, String> headers,
+      Compression compression, Duration timeout, QueueConfig sendingQueue, RetryConfig retryOnFailure,
+      BatchConfig batch) {
+    this(id, endpoint, tls, headers, compression, timeout, sendingQueue, retryOnFailure, batch, Optional.empty());
+  }
+
+  /** Whether this exporter sends OTLP/HTTP ({@code otlphttp}) rather than OTLP/gRPC. */
+  public boolean http() {
+    return metricsUrl.isPresent();
   }
 
   /**
@@ -107,30 +131,30 @@ public record OtlpExporterConfig(
   }
 
   public OtlpExporterConfig withTls(TlsClientConfig t) {
-    return new OtlpExporterConfig(id, endpoint, t, headers, compression, timeout, sendingQueue, retryOnFailure, batch);
+    return new OtlpExporterConfig(id, endpoint, t, headers, compression, timeout, sendingQueue, retryOnFailure, batch, metricsUrl);
   }
 
   public OtlpExporterConfig withHeaders(Map<String, String> h) {
-    return new OtlpExporterConfig(id, endpoint, tls, h, compression, timeout, sendingQueue, retryOnFailure, batch);
+    return new OtlpExporterConfig(id, endpoint, tls, h, compression, timeout, sendingQueue, retryOnFailure, batch, metricsUrl);
   }
 
   public OtlpExporterConfig withCompression(Compression c) {
-    return new OtlpExporterConfig(id, endpoint, tls, headers, c, timeout, sendingQueue, retryOnFailure, batch);
+    return new OtlpExporterConfig(id, endpoint, tls, headers, c, timeout, sendingQueue, retryOnFailure, batch, metricsUrl);
   }
 
   public OtlpExporterConfig withTimeout(Duration t) {
-    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, t, sendingQueue, retryOnFailure, batch);
+    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, t, sendingQueue, retryOnFailure, batch, metricsUrl);
   }
 
   public OtlpExporterConfig withSendingQueue(QueueConfig q) {
-    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, timeout, q, retryOnFailure, batch);
+    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, timeout, q, retryOnFailure, batch, metricsUrl);
   }
 
   public OtlpExporterConfig withRetryOnFailure(RetryConfig r) {
-    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, timeout, sendingQueue, r, batch);
+    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, timeout, sendingQueue, r, batch, metricsUrl);
   }
 
   public OtlpExporterConfig withBatch(BatchConfig b) {
-    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, timeout, sendingQueue, retryOnFailure, b);
+    return new OtlpExporterConfig(id, endpoint, tls, headers, compression, timeout, sendingQueue, retryOnFailure, b, metricsUrl);
   }
 }

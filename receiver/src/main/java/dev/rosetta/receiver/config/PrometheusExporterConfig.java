@@ -41,18 +41,26 @@ public record PrometheusExporterConfig(
     }
   }
 
-  /** With the default connection and exposition settings. */
+  /** With the default connection settings and exposition settings. */
   public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
       boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth) {
     this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth,
         HttpServerSettings.defaults(), Exposition.defaults());
   }
 
-  /** Plain http without authentication, default connection and exposition settings. */
+  /** Plain http, no authentication, default connection settings, with the default exposition settings. */
   public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
       boolean resourceToTelemetryConversion) {
     this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, Optional.empty(),
-        Optional.empty(), HttpServerSettings.defaults(), Exposition.defaults());
+        Optional.empty());
+  }
+
+  /** With the default exposition settings. */
+  public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
+      boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth,
+      HttpServerSettings server) {
+    this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth, server,
+        Exposition.defaults());
   }
 
   /**
@@ -83,7 +91,7 @@ public record PrometheusExporterConfig(
 
   /**
    * Loopback, 5 minutes, suffixes on, no resource conversion, plain http without authentication,
-   * default connection settings.
+   * default connection and exposition settings.
    */
   public static PrometheusExporterConfig defaults() {
     return new PrometheusExporterConfig(DEFAULT_ENDPOINT, DEFAULT_METRIC_EXPIRATION, true, false, Optional.empty(),

@@ -19,8 +19,10 @@ public record RosettaConfig(
     ViewsConfig views,
     ExtensionsConfig extensions,
     ProcessorsConfig processors,
-    List<AggregateRule> aggregate) {
+    List<AggregateRule> aggregate,
+    PipelineConfig pipeline) {
   public RosettaConfig {
+    Objects.requireNonNull(pipeline, "pipeline");
     aggregate = List.copyOf(aggregate);
     Objects.requireNonNull(extensions, "extensions");
     Objects.requireNonNull(processors, "processors");
@@ -31,6 +33,22 @@ public record RosettaConfig(
     Objects.requireNonNull(exporters, "exporters");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(views, "views");
+  }
+
+  /** A configuration without {@code service.pipelines}: today's stage order from the top-level sections. */
+  public RosettaConfig(
+      String source,
+      ReceiversConfig receivers,
+      ExportersConfig exporters,
+      ServiceConfig service,
+      RelabelSettings relabel,
+      LimitsConfig limits,
+      ViewsConfig views,
+      ExtensionsConfig extensions,
+      ProcessorsConfig processors,
+      List<AggregateRule> aggregate) {
+    this(source, receivers, exporters, service, relabel, limits, views, extensions, processors, aggregate,
+        PipelineConfig.defaults(relabel, !aggregate.isEmpty()));
   }
 
   /** A configuration without {@code aggregate} rules. */

@@ -78,14 +78,20 @@ public final class ValidateCommand {
       result.errors().forEach(err::println);
       return INVALID;
     }
+    RosettaConfig loaded = result.config().orElseThrow();
     // the credential files it names must be usable: tokens, htpasswd lines, certificate and key
-    java.util.List<ConfigError> credentials = CredentialFiles.problems(result.config().orElseThrow());
+    java.util.List<ConfigError> credentials = CredentialFiles.problems(loaded);
     if (!credentials.isEmpty()) {
       credentials.forEach(err::println);
       return INVALID;
     }
-    // rules that can never have an effect, views no name reaches: reported, still valid
+    // rules that can never have an effect, views no name reaches, components no pipeline lists:
+    // reported, still valid
     result.warnings().forEach(err::println);
+    for (String unused : loaded.pipeline().unused()) {
+      err.println("warning: " + unused + " is declared but pipeline " + loaded.pipeline().id().orElse("metrics")
+          + " does not list it: it is not started");
+    }
     out.println(config + ": configuration is valid");
     return VALID;
   }

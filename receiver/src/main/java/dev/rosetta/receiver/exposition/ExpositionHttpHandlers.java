@@ -134,6 +134,51 @@ public final class ExpositionHttpHandlers {
     };
   }
 
+  /**
+   * The {@code health_check} extension's answer, as the Collector's: 200 with {@code {"status":
+   * "Server available", "upSince": ..., "uptime": ...}} while healthy, 503 with {@code "Server not
+   * available"} and the fault once a background thread or task failed.
+   */
+  public static HttpHandler healthCheck(ServiceHealth health) {
+    java.time.Instant since = java.time.Instant.now();
+    return (ctx, req) -> {
+      var fault = health.fault();
+      java.time.Duration up = java.time.Duration.between(since, java.time.Instant.now());
+      String common = "\"upSince\":\"" + since + "\",\"uptime\":\"" + (up.toMillis() / 1000.0) + "s\"";
+      String body = fault.isEmpty()
+          ? "{\"status\":\"Server available\"," + common + "}\n"
+          : "{\"status\":\"Server not available\"," + common + ",\"fault\":\"" + json(fault.get().describe())
+              + "\"}\n";
+      HttpResponses.send(ctx, req, fault.isEmpty() ? 200 : 503, "application/json",
+          body.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of());
+    };
+  }
+
+  /** {@code s} as the inside of a JSON string. */
+  private static String json(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  /** The answer to any other path of the {@code health_check} listener. */
+  public static HttpHandler healthCheckNotFound(String path) {
+    return (ctx, req) -> HttpResponses.text(ctx, req, 404, "not found: the health check answers " + path + "\n");
+  }
+
   public static HttpHandler readyz(BooleanSupplier ready) {
     return (ctx, req) -> {
       if (ready.getAsBoolean()) {

@@ -4,7 +4,6 @@ import dev.rosetta.receiver.config.OtlpExporterConfig;
 import dev.rosetta.receiver.config.QueueConfig;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import io.grpc.Channel;
-import io.grpc.ManagedChannel;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +26,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One OTLP/gRPC exporter ({@code exporters.otlp}, {@code exporters.otlp/name}): its sending queue
- * (memory or file), its {@link Batcher}, its pool of {@link RetryingSender}s and its {@link
- * ExportAccounting books}, put together as the Collector's {@code exporterhelper} puts its queue,
- * batch and retry senders.
+ * One OTLP exporter ({@code exporters.otlp}, {@code otlp/name}, {@code otlphttp}, {@code
+ * otlphttp/name}): its sending queue (memory or file), its {@link Batcher}, its pool of {@link
+ * RetryingSender}s over one {@link ExportTransport} and its {@link ExportAccounting books}, put
+ * together as the Collector's {@code exporterhelper} puts its queue, batch and retry senders.
  *
  * <h2>Contract</h2>
  *
@@ -53,9 +54,11 @@ import java.util.logging.Logger;
  * <p>Thread-safe. Creating an exporter starts one batcher thread ({@code
  * rosetta-exporter-<id>-batcher}) and {@code num_consumers} sender threads ({@code
  * rosetta-exporter-<id>-sender-N}), all from {@link ServiceHealth} (a thread that dies makes the
- * service unhealthy); {@link #shutdown} stops them. The queue is the exporter's. A channel built
- * from the settings ({@link #create}) is owned and shut down by the exporter; a channel passed to
- * {@link #forChannel} stays the caller's, who shuts it down after the exporter.
+ * service unhealthy); {@link #shutdown} stops them. The queue is the exporter's. The transport built
+ * from the settings ({@link #create}: a gRPC channel for {@code otlp}, an HTTP client for {@code
+ * otlphttp}, whose threads are {@code rosetta-exporter-<id>-http-N}) is owned and closed by the
+ * exporter; a channel passed to {@link #forChannel} stays the caller's, who shuts it down after the
+ * exporter.
  */
 public final class OtlpExporter implements AutoCloseable {
   /** Deadline used by {@link #close()}. */
@@ -77,7 +80,7 @@ public final class OtlpExporter implements AutoCloseable {
 
   private final OtlpExporterConfig config;
   private final String downstream;
-  private final Optional<ManagedChannel> ownedChannel;
+  private final ExportTransport transport;
   private final ExportQueue queue;
   private final ExportAccounting books;
   private final ExporterLifecycle lifecycle = new ExporterLifecycle();
@@ -91,14 +94,13 @@ public final class OtlpExporter implements AutoCloseable {
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
-  private OtlpExporter(OtlpExporterConfig config, Channel channel, Optional<ManagedChannel> ownedChannel,
+  private OtlpExporter(OtlpExporterConfig config, Function<ExporterLifecycle, ExportTransport> transport,
       ExporterMetrics metrics, ServiceHealth health) throws IOException {
     this.config = config;
-    this.ownedChannel = ownedChannel;
-    this.downstream = ownedChannel.isPresent() ? config.endpoint().toString() : channel.authority();
     String id = config.id().toString();
     this.books = new ExportAccounting(id, metrics);
     QueueConfig q = config.sendingQueue();
+    ExportTransport[] made = {null};
     // without a sending queue, only what the consumers have in hand is buffered
     long capacity = q.enabled() ? q.queueSize() : q.numConsumers();
     this.queue = q.storage().isPresent()
@@ -106,7 +108,11 @@ public final class OtlpExporter implements AutoCloseable {
         : new MemoryQueue(q.enabled() ? q.sizer() : QueueConfig.Sizer.REQUESTS, capacity);
     try {
       metrics.register(id, new ExporterMetrics.QueueGauges(queue::size, queue.capacity(), queue::storageBytes));
-      this.sender = new RetryingSender(config, channel, ownedChannel, books, lifecycle, queue.durable(), downstream);
+      ExportTransport t = transport.apply(lifecycle);
+      made[0] = t;
+      this.transport = t;
+      this.downstream = t.downstream();
+      this.sender = new RetryingSender(config, this.transport, books, lifecycle, queue.durable());
       this.senderPermits = new Semaphore(q.numConsumers());
       this.senders = Executors.newFixedThreadPool(q.numConsumers(),
           health.threadFactory("rosetta-exporter-" + id + "-sender"));
@@ -120,6 +126,9 @@ public final class OtlpExporter implements AutoCloseable {
       });
     } catch (RuntimeException | Error e) {
       queue.close();
+      if (made[0] != null) {
+        made[0].close();
+      }
       throw e;
     }
   }
@@ -136,13 +145,9 @@ public final class OtlpExporter implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(health, "health");
-    ManagedChannel channel = ForwarderChannels.create(config);
-    try {
-      return start(new OtlpExporter(config, channel, Optional.of(channel), metrics, health));
-    } catch (IOException | RuntimeException | Error e) {
-      channel.shutdownNow();
-      throw e;
-    }
+    ThreadFactory httpThreads = health.threadFactory("rosetta-exporter-" + config.id() + "-http");
+    return start(new OtlpExporter(config, lifecycle -> ExportTransport.create(config, lifecycle, httpThreads),
+        metrics, health));
   }
 
   /**
@@ -155,7 +160,9 @@ public final class OtlpExporter implements AutoCloseable {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(health, "health");
-    return start(new OtlpExporter(config, channel, Optional.empty(), metrics, health));
+    return start(new OtlpExporter(config,
+        lifecycle -> new GrpcTransport(config, channel, Optional.empty(), lifecycle, channel.authority()),
+        metrics, health));
   }
 
   private static OtlpExporter start(OtlpExporter exporter) {
@@ -310,7 +317,7 @@ public final class OtlpExporter implements AutoCloseable {
       }
     } finally {
       lifecycle.callContext.cancel(null);
-      ownedChannel.ifPresent(OtlpExporter::closeChannel);
+      transport.close();
       try {
         queue.close();
       } catch (IOException e) {
@@ -417,18 +424,6 @@ public final class OtlpExporter implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
   // helpers
-
-  private static void closeChannel(ManagedChannel channel) {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
 
   /**
    * Waits for {@code latch} until the deadline. An interrupt ends the wait as a timeout would (the

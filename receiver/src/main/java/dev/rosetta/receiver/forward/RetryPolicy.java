@@ -70,11 +70,18 @@ final class RetryPolicy {
     if (info.isPresent() || trailers == null) {
       return info;
     }
-    String value = trailers.get(RETRY_AFTER);
-    if (value == null) {
+    return retryAfter(trailers.get(RETRY_AFTER), now);
+  }
+
+  /**
+   * A {@code Retry-After} value (seconds, or an HTTP date measured against {@code now}), clamped as
+   * {@link #retryDelay}; empty when absent or unreadable.
+   */
+  static Optional<Duration> retryAfter(String header, ZonedDateTime now) {
+    if (header == null) {
       return Optional.empty();
     }
-    value = value.trim();
+    String value = header.trim();
     try {
       return Optional.of(clamp(Duration.ofSeconds(Long.parseLong(value))));
     } catch (NumberFormatException e) {

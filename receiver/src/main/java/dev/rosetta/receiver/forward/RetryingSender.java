@@ -1,23 +1,10 @@
 package dev.rosetta.receiver.forward;
 
-import dev.rosetta.receiver.config.Compression;
 import dev.rosetta.receiver.config.OtlpExporterConfig;
 import dev.rosetta.receiver.config.RetryConfig;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
-import io.grpc.ClientStreamTracer;
-import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +45,12 @@ import java.util.logging.Logger;
  * <p>Logging: one line when the downstream becomes unavailable and one when it recovers; one line
  * per batch given up (at most one a second per exporter; the next says how many were suppressed).
  *
+ * <p>The rules are the same over gRPC and HTTP: the {@link ExportTransport} classifies each attempt's
+ * answer by its protocol (for OTLP/HTTP: 429, 502, 503, 504 retryable with {@code Retry-After}, other
+ * statuses permanent) and this class retries, waits and counts.
+ *
  * <p>Thread-safe: each sender thread calls {@link #send} for one batch at a time, blocking in the
- * gRPC call and in backoff waits (which the abort ends at once).
+ * transport's call and in backoff waits (which the abort ends at once).
  */
 final class RetryingSender {
   private static final Logger LOG = Logger.getLogger(RetryingSender.class.getName());
@@ -88,8 +79,7 @@ final class RetryingSender {
   }
 
   private final OtlpExporterConfig config;
-  private final Channel channel;
-  private final Optional<ManagedChannel> ownedChannel;
+  private final ExportTransport transport;
   private final ExportAccounting books;
   private final ExporterLifecycle lifecycle;
   private final boolean durableQueue;
@@ -98,47 +88,14 @@ final class RetryingSender {
   private final RateLimitedLog partialSuccessLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final AtomicBoolean downstreamHealthy = new AtomicBoolean(true);
 
-  RetryingSender(OtlpExporterConfig config, Channel channel, Optional<ManagedChannel> ownedChannel,
-      ExportAccounting books, ExporterLifecycle lifecycle, boolean durableQueue, String downstream) {
+  RetryingSender(OtlpExporterConfig config, ExportTransport transport, ExportAccounting books,
+      ExporterLifecycle lifecycle, boolean durableQueue) {
     this.config = config;
-    this.channel = config.headers().isEmpty() ? channel
-        : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers(config)));
-    this.ownedChannel = ownedChannel;
+    this.transport = transport;
     this.books = books;
     this.lifecycle = lifecycle;
     this.durableQueue = durableQueue;
-    this.downstream = downstream;
-  }
-
-  private static Metadata headers(OtlpExporterConfig config) {
-    Metadata h = new Metadata();
-    config.headers().forEach((k, v) -> h.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-    return h;
-  }
-
-  /** Whether an attempt's request left, and whether the downstream answered it. */
-  private static final class Attempt extends ClientStreamTracer.Factory {
-    volatile boolean sent;
-    volatile boolean answered;
-
-    @Override
-    public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-      return new ClientStreamTracer() {
-        @Override
-        public void outboundMessageSent(int seqNo, long wireSize, long uncompressedSize) {
-          sent = true;
-        }
-
-        @Override
-        public void inboundTrailers(Metadata trailers) {
-          answered = true;
-        }
-      };
-    }
-
-    boolean uncertain(Status.Code code) {
-      return sent && (!answered || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED);
-    }
+    this.downstream = transport.downstream();
   }
 
   /** Delivers {@code batch}, retrying; never throws for a failed export. */
@@ -150,37 +107,34 @@ final class RetryingSender {
     boolean uncertain = false;
     int attempts = 0;
     while (true) {
-      Attempt attempt = new Attempt();
       ExportMetricsServiceResponse response;
       attempts++;
       try {
-        response = call(batch, attempt);
-      } catch (StatusRuntimeException e) {
-        Status status = e.getStatus();
-        Status.Code code = status.getCode();
-        books.failed(code);
-        boolean thisUncertain = attempt.uncertain(code);
+        response = transport.export(batch);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return shutdownOutcome(points, true);
+      } catch (ExportTransport.Failure e) {
+        books.failed(e.code);
+        boolean thisUncertain = e.uncertain;
         uncertain |= thisUncertain;
         if (lifecycle.aborted) {
           return shutdownOutcome(points, uncertain);
         }
-        Optional<Duration> retryInfo = RetryPolicy.retryInfo(e);
-        if (!RetryPolicy.isRetryable(code, retryInfo.isPresent())) {
-          DropReason reason = code == Status.Code.RESOURCE_EXHAUSTED ? DropReason.RESOURCE_EXHAUSTED
-              : DropReason.NON_RETRYABLE;
-          return giveUp(reason, uncertain, points, attempts, start, "it answered " + describe(status));
+        if (!e.retryable) {
+          return giveUp(e.permanentReason, uncertain, points, attempts, start, "it answered " + e.getMessage());
         }
-        markUnavailable(status);
+        markUnavailable(e.getMessage());
         if (!retry.enabled()) {
           return giveUp(DropReason.RETRIES_EXHAUSTED, uncertain, points, attempts, start,
-              describe(status) + " and retries are disabled");
+              e.getMessage() + " and retries are disabled");
         }
         if (backoff == null) {
           ThreadLocalRandom random = ThreadLocalRandom.current();
           backoff = new ExponentialBackoff(retry, random::nextDouble);
         }
         Duration delay = backoff.next();
-        Optional<Duration> serverDelay = RetryPolicy.retryDelay(e, e.getTrailers(), ZonedDateTime.now());
+        Optional<Duration> serverDelay = e.serverDelay;
         if (serverDelay.isPresent() && serverDelay.get().compareTo(delay) > 0) {
           delay = serverDelay.get();
         }
@@ -189,7 +143,7 @@ final class RetryingSender {
         long maxElapsed = ExponentialBackoff.saturatedNanos(retry.maxElapsedTime());
         if (maxElapsed > 0 && delayNanos > maxElapsed - (now - start)) {
           return giveUp(DropReason.RETRIES_EXHAUSTED, uncertain, points, attempts, start,
-              describe(status) + " until max_elapsed_time");
+              e.getMessage() + " until max_elapsed_time");
         }
         if (lifecycle.stopped && delayNanos > lifecycle.drainDeadlineNanos - now) {
           // the retry would start after the shutdown deadline
@@ -207,9 +161,7 @@ final class RetryingSender {
           Thread.currentThread().interrupt();
           return shutdownOutcome(points, uncertain);
         }
-        // gRPC's own reconnect backoff grows to minutes: the retry policy decides when to try, so the
-        // channel should connect right away when it does, and delivery resumes as the downstream is back.
-        ownedChannel.ifPresent(ManagedChannel::resetConnectBackoff);
+        transport.reconnectNow();
         continue;
       }
       markHealthy();
@@ -235,22 +187,6 @@ final class RetryingSender {
     return Outcome.dropped(r, points);
   }
 
-  private ExportMetricsServiceResponse call(ExportBatch batch, Attempt attempt) {
-    CallOptions options = CallOptions.DEFAULT
-        .withDeadlineAfter(config.timeout().toNanos(), TimeUnit.NANOSECONDS)
-        .withStreamTracerFactory(attempt);
-    if (config.compression() == Compression.GZIP) {
-      options = options.withCompression("gzip");
-    }
-    // calls run in a context that shutdown cancels once the deadline has passed
-    Context previous = lifecycle.callContext.attach();
-    try {
-      return ClientCalls.blockingUnaryCall(channel, ExportBatch.EXPORT, options, batch);
-    } finally {
-      lifecycle.callContext.detach(previous);
-    }
-  }
-
   private Outcome success(ExportMetricsServiceResponse response, int points) {
     if (!response.hasPartialSuccess()) {
       return Outcome.sent(points);
@@ -270,10 +206,10 @@ final class RetryingSender {
     return Outcome.sent(points);
   }
 
-  private void markUnavailable(Status status) {
+  private void markUnavailable(String why) {
     if (downstreamHealthy.compareAndSet(true, false)) {
       LOG.warning("exporter " + books.exporter() + ": downstream " + downstream + " unavailable ("
-          + describe(status) + "); retrying");
+          + why + "); retrying");
     }
   }
 
@@ -281,11 +217,5 @@ final class RetryingSender {
     if (downstreamHealthy.compareAndSet(false, true)) {
       LOG.info("exporter " + books.exporter() + ": downstream " + downstream + " recovered");
     }
-  }
-
-  private static String describe(Status status) {
-    return status.getDescription() == null
-        ? status.getCode().name()
-        : status.getCode() + ": " + status.getDescription();
   }
 }

@@ -394,7 +394,8 @@ class ConfigLoaderTest {
     }
     RosettaConfig c =
         ConfigLoader.parse(
-            uncommented.toString(), "uncommented", Map.of("OTLP_TOKEN", "t", "ROSETTA_TOKEN", "r"), FileCheck.none());
+            uncommented.toString(), "uncommented", Map.of("OTLP_TOKEN", "t", "ROSETTA_TOKEN", "r"),
+            FileCheck.none());
     OtlpExporterConfig otlp = c.exporters().otlp().orElseThrow();
     assertThat(otlp.endpoint()).isEqualTo(new Endpoint("collector.observability", 4317));
     assertThat(otlp.headers()).containsEntry("authorization", "Bearer t");

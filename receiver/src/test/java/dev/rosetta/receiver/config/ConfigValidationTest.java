@@ -52,7 +52,8 @@ class ConfigValidationTest {
             "pipelines: {metrics: {}}",
             "pipelines",
             "{metrics: {}}",
-            "unknown key \"pipelines\"; valid keys here: extensions, service, receivers, processors, exporters"),
+            "unknown key \"pipelines\"; valid keys here: extensions, service, receivers, relabel, limits, views, aggregate,"
+                + " processors, exporters"),
         c(
             "unknown key in a protocol",
             "receivers: {otlp: {protocols: {grpc: {endpont: ':1'}}}}",

@@ -43,6 +43,22 @@ class ValidateCommandTest {
   }
 
   @Test
+  void componentsNoPipelineListsAreWarningsOfAValidFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("p.yaml"), """
+        exporters:
+          otlp/a: {endpoint: "a:4317"}
+          otlp/b: {endpoint: "b:4317"}
+        service:
+          pipelines:
+            metrics: {receivers: [otlp], exporters: [otlp/a]}
+        """);
+    assertThat(run(Map.of(), "validate", "--config", file.toString())).isZero();
+    assertThat(err()).contains("warning: exporters.otlp/b is declared but pipeline metrics does not list it: it is"
+        + " not started");
+    assertThat(out()).contains("configuration is valid");
+  }
+
+  @Test
   void equalsFormAndNoSubcommandWord() throws Exception {
     Path file = Files.writeString(dir.resolve("empty.yaml"), "");
     assertThat(run(Map.of(), "--config=" + file)).isZero();
