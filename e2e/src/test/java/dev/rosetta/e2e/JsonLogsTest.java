@@ -70,7 +70,7 @@ class JsonLogsTest {
       // a reload with two errors, in the file and in the view glob it names: one line
       Files.writeString(config, yaml + "views: {files: [none/*.yaml]}\nlimits: {max_series: 0}\n");
       new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
-      Await.until("the reload rejected", Duration.ofSeconds(30), () -> Files.readString(stderr),
+      Await.until("the reload rejected", Duration.ofSeconds(90), () -> Files.readString(stderr),
           log -> log.contains("configuration reload rejected"));
 
       p.destroy(); // SIGTERM
