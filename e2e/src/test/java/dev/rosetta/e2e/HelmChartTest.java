@@ -11,7 +11,7 @@ import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.Endpoint;
 import dev.rosetta.receiver.config.RosettaConfig;
-import dev.rosetta.receiver.config.ValidateCommand;
+import dev.rosetta.receiver.cli.ValidateCommand;
 import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.views.ConfiguredViews;
 import java.io.ByteArrayOutputStream;

@@ -5,7 +5,7 @@ import dev.rosetta.receiver.cli.RelabelCommand;
 import dev.rosetta.receiver.config.FileCheck;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.RosettaConfig;
-import dev.rosetta.receiver.config.ValidateCommand;
+import dev.rosetta.receiver.cli.ValidateCommand;
 import dev.rosetta.receiver.telemetry.Formats;
 import dev.rosetta.receiver.views.ConfigCheck;
 import dev.rosetta.receiver.telemetry.LogFields;

@@ -19,13 +19,13 @@ import java.util.Optional;
  * htpasswd line or a key that is not its certificate's is found before a deployment. Problems name
  * the file and what is wrong, never the content.
  */
-final class CredentialFiles {
+public final class CredentialFiles {
   private static final long MAX_BYTES = 16L << 20;
 
   private CredentialFiles() {}
 
   /** Every problem, as {@link ConfigError}s at the key naming the file. */
-  static List<ConfigError> problems(RosettaConfig config) {
+  public static List<ConfigError> problems(RosettaConfig config) {
     List<ConfigError> out = new ArrayList<>();
     String source = config.source();
     for (AuthenticatorConfig a : config.extensions().enabled(AuthenticatorConfig.class)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.rosetta.receiver.aggregate.AggregateOp;
 import dev.rosetta.receiver.aggregate.AggregateRule;
 import dev.rosetta.receiver.cli.ExplainCommand;
+import dev.rosetta.receiver.cli.ValidateCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package dev.rosetta.receiver.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rosetta.receiver.cli.ValidateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rosetta.model.view.BuiltinViews;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.FileCheck;
-import dev.rosetta.receiver.config.ValidateCommand;
+import dev.rosetta.receiver.cli.ValidateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,14 @@
-package dev.rosetta.receiver.config;
+package dev.rosetta.receiver.cli;
 
+import dev.rosetta.receiver.config.ConfigError;
+import dev.rosetta.receiver.config.CredentialFiles;
+import dev.rosetta.receiver.config.FileCheck;
+import dev.rosetta.receiver.config.RosettaConfig;
+import dev.rosetta.receiver.views.ConfigCheck;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,14 +79,14 @@ public final class ValidateCommand {
       return INVALID;
     }
     // the file, the view files it names and the built-in sets it selects, every problem reported
-    var result = dev.rosetta.receiver.views.ConfigCheck.run(file, env, FileCheck.readable());
+    var result = ConfigCheck.run(file, env, FileCheck.readable());
     if (!result.ok()) {
       result.errors().forEach(err::println);
       return INVALID;
     }
     RosettaConfig loaded = result.config().orElseThrow();
     // the credential files it names must be usable: tokens, htpasswd lines, certificate and key
-    java.util.List<ConfigError> credentials = CredentialFiles.problems(loaded);
+    List<ConfigError> credentials = CredentialFiles.problems(loaded);
     if (!credentials.isEmpty()) {
       credentials.forEach(err::println);
       return INVALID;

@@ -1,4 +1,4 @@
-package dev.rosetta.receiver.config;
+package dev.rosetta.receiver.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
