@@ -14,6 +14,7 @@ import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
 import dev.rosetta.model.Temporality;
 import dev.rosetta.model.name.JvmPath;
+import dev.rosetta.model.view.SiblingAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +31,13 @@ import java.util.Map;
  * item path joined with {@code /}, each segment escaped the way Jolokia escapes paths ({@code !/},
  * {@code !!}); the semantic views decide its type and family. The other scalar attributes of the
  * same MBean (a memory pool's {@code Type}, a collector's {@code Name}, …) ride along as point
- * labels {@code __attr_<attribute>}, for views to read; the views stage removes them. {@code null}
+ * labels {@code __attr_<attribute>} ({@link SiblingAttributes#LABEL_PREFIX}), for views to read; the views stage removes them. {@code null}
  * values and booleans carry no number and are skipped; arrays (thread ids, argument lists) list
  * identifiers rather than measurements and are skipped too; error entries ({@code status} ≠ 200) and
  * non-read entries are skipped and counted. A body that is not a Jolokia response (wrong JSON
  * types, a read without {@code mbean}) is rejected whole with the JSON path of the problem.
  */
 public final class JolokiaDecoder {
-  /** Label prefix for sibling attributes of an MBean. */
-  public static final String ATTRIBUTE_LABEL_PREFIX = "__attr_";
 
   /** A decoded body: the batch, and the response entries skipped as errors. */
   public record Result(MetricBatch batch, int errorEntries, int skippedValues) {}
@@ -178,7 +177,7 @@ public final class JolokiaDecoder {
       for (var e : attrs.entrySet()) {
         JsonElement v = e.getValue();
         if (v.isJsonPrimitive() && !v.getAsJsonPrimitive().isNumber()) {
-          siblings.add(ATTRIBUTE_LABEL_PREFIX + e.getKey(), JsonTrees.scalarText(v));
+          siblings.add(SiblingAttributes.LABEL_PREFIX + e.getKey(), JsonTrees.scalarText(v));
         }
       }
       Labels labels = siblings.build();

@@ -20,7 +20,6 @@ import dev.rosetta.model.view.View;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
-import dev.rosetta.receiver.nativeformat.JolokiaDecoder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -485,10 +484,6 @@ public final class ViewsStage implements MetricStage {
     if (m.points().isEmpty()) {
       return SiblingAttributes.none();
     }
-    Labels l = m.points().get(0).labels();
-    if (!l.hasNameWithPrefix(JolokiaDecoder.ATTRIBUTE_LABEL_PREFIX)) {
-      return SiblingAttributes.none();
-    }
-    return (mbean, attribute) -> Optional.ofNullable(l.get(JolokiaDecoder.ATTRIBUTE_LABEL_PREFIX + attribute));
+    return SiblingAttributes.fromLabels(m.points().get(0).labels());
   }
 }
