@@ -17,7 +17,7 @@ import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.store.SeriesBudget;
 import dev.rosetta.receiver.store.SeriesStore;
-import dev.rosetta.receiver.store.StoreCollector;
+import dev.rosetta.receiver.exposition.StoreCollector;
 import io.prometheus.client.CollectorRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -19,6 +19,7 @@ import dev.rosetta.receiver.aggregate.AggregationRules.Aggregation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -81,7 +82,7 @@ import java.util.logging.Logger;
  * briefly and never while taking another lock; aggregate series' {@link ReentrantLock}s are taken
  * in ascending id order, then their monitors.
  */
-public final class SeriesStore {
+public final class SeriesStore implements StoreView {
   private static final Logger LOG = Logger.getLogger(SeriesStore.class.getName());
   private static final int MEMO_LIMIT = 50_000;
   private static final int LOGGED_LIMIT = 10_000;
@@ -1393,12 +1394,16 @@ public final class SeriesStore {
     return aggregatePoints.get();
   }
 
-  Map<String, Family> families() {
-    return families;
+  @Override
+  public List<StoreFamily> families() {
+    return List.copyOf(families.values());
   }
 
-  Map<Labels, Target> targets() {
-    return targets;
+  @Override
+  public Map<Labels, Labels> targets() {
+    Map<Labels, Labels> out = new LinkedHashMap<>();
+    targets.forEach((k, t) -> out.put(k, t.attributes));
+    return Collections.unmodifiableMap(out);
   }
 
   // ---- messages ----------------------------------------------------------------------------
@@ -1619,7 +1624,7 @@ public final class SeriesStore {
   // ---- state ----
 
   /** One Prometheus metric family. */
-  static final class Family {
+  static final class Family implements StoreFamily {
     final String name;
     final MetricType type;
     final String unit;
@@ -1637,7 +1642,50 @@ public final class SeriesStore {
       this.help = help;
       this.aggregation = aggregation;
     }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public MetricType type() {
+      return type;
+    }
+
+    @Override
+    public String unit() {
+      return unit;
+    }
+
+    @Override
+    public String help() {
+      return help;
+    }
+
+    @Override
+    public List<SeriesSnapshot> series() {
+      List<SeriesSnapshot> out = new ArrayList<>(series.size());
+      for (var e : series.entrySet()) {
+        Series s = e.getValue();
+        synchronized (s) {
+          if (s.initialized) {
+            out.add(new SeriesSnapshot(e.getKey(), s.value, orEmpty(s.bounds),
+                s.counts == null ? NO_COUNTS : s.counts.clone(), s.count, s.sum, orEmpty(s.quantiles),
+                orEmpty(s.quantileValues), s.timeNanos > 0 ? s.timeNanos / 1_000_000 : s.lastSeenMillis));
+          }
+        }
+      }
+      return out;
+    }
+
+    private static double[] orEmpty(double[] a) {
+      return a == null ? NO_DOUBLES : a;
+    }
   }
+
+  private static final double[] NO_DOUBLES = {};
+  private static final long[] NO_COUNTS = {};
 
   /** Resource attributes of one (job, instance), for {@code target_info}. */
   static final class Target {

@@ -12,7 +12,7 @@ import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.Pipeline;
 import dev.rosetta.receiver.store.SeriesStore;
-import dev.rosetta.receiver.store.StoreCollector;
+import dev.rosetta.receiver.exposition.StoreCollector;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -11,6 +11,7 @@ import dev.rosetta.model.MetricType;
 import dev.rosetta.model.Temporality;
 import dev.rosetta.receiver.config.PrometheusExporterConfig.Exposition;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
+import dev.rosetta.receiver.exposition.StoreCollector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.nio.charset.StandardCharsets;

@@ -18,6 +18,7 @@ import dev.rosetta.receiver.aggregate.AggregateOp;
 import dev.rosetta.receiver.aggregate.AggregateRule;
 import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
+import dev.rosetta.receiver.exposition.StoreCollector;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

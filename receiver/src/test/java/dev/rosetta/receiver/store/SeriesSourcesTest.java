@@ -14,6 +14,7 @@ import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
 import dev.rosetta.model.Temporality;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
+import dev.rosetta.receiver.exposition.StoreCollector;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,17 +1,20 @@
-package dev.rosetta.receiver.store;
+package dev.rosetta.receiver.exposition;
 
 import dev.rosetta.model.Labels;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
+import dev.rosetta.receiver.store.StoreView;
+import dev.rosetta.receiver.store.StoreView.SeriesSnapshot;
+import dev.rosetta.receiver.store.StoreView.StoreFamily;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Renders a {@link SeriesStore} as simpleclient metric families: counters, gauges, histograms
- * (cumulative {@code _bucket} samples with {@code le}, {@code _count}, {@code _sum}), summaries and
- * one {@code target_info} family for resource attributes. Each series is read under its own lock,
- * so a scrape never sees a half-applied point. The exporter's {@link
+ * Renders a series store, through its read-only {@link StoreView}, as simpleclient metric families:
+ * counters, gauges, histograms (cumulative {@code _bucket} samples with {@code le}, {@code _count},
+ * {@code _sum}), summaries and one {@code target_info} family for resource attributes. The view
+ * copies each series under its own lock, so a scrape never sees a half-applied point. The exporter's {@link
  * PrometheusExporterConfig.Exposition} settings apply here: the namespace before every family name,
  * the constant labels on every series, and the sample timestamps ({@code target_info} keeps its name
  * and labels).
@@ -21,16 +24,16 @@ import java.util.Map;
  * the samples of one family at a time, not of the whole store. Thread-safe.
  */
 public final class StoreCollector extends Collector {
-  private final SeriesStore store;
+  private final StoreView store;
   private final String prefix;
   private final Map<String, String> constLabels;
   private final boolean timestamps;
 
-  public StoreCollector(SeriesStore store) {
+  public StoreCollector(StoreView store) {
     this(store, PrometheusExporterConfig.Exposition.defaults());
   }
 
-  public StoreCollector(SeriesStore store, PrometheusExporterConfig.Exposition exposition) {
+  public StoreCollector(StoreView store, PrometheusExporterConfig.Exposition exposition) {
     this.store = store;
     this.prefix = exposition.namespace().isEmpty() ? "" : exposition.namespace() + "_";
     this.constLabels = exposition.constLabels();
@@ -39,7 +42,7 @@ public final class StoreCollector extends Collector {
 
   @Override
   public List<MetricFamilySamples> collect() {
-    return new LazyFamilies(new ArrayList<>(store.families().values()), null);
+    return new LazyFamilies(store.families(), null);
   }
 
   @Override
@@ -47,7 +50,7 @@ public final class StoreCollector extends Collector {
     if (sampleNameFilter == null) {
       return collect();
     }
-    return new LazyFamilies(new ArrayList<>(store.families().values()), sampleNameFilter);
+    return new LazyFamilies(store.families(), sampleNameFilter);
   }
 
   /**
@@ -56,11 +59,11 @@ public final class StoreCollector extends Collector {
    * {@code target_info}. {@code get} and {@code size} build the whole list once.
    */
   private final class LazyFamilies extends java.util.AbstractList<MetricFamilySamples> {
-    private final List<SeriesStore.Family> families;
+    private final List<StoreFamily> families;
     private final io.prometheus.client.Predicate<String> filter;
     private List<MetricFamilySamples> all;
 
-    LazyFamilies(List<SeriesStore.Family> families, io.prometheus.client.Predicate<String> filter) {
+    LazyFamilies(List<StoreFamily> families, io.prometheus.client.Predicate<String> filter) {
       this.families = families;
       this.filter = filter;
     }
@@ -136,11 +139,11 @@ public final class StoreCollector extends Collector {
   }
 
   private MetricFamilySamples targetInfo() {
-    Map<Labels, SeriesStore.Target> targets = store.targets();
+    Map<Labels, Labels> targets = store.targets();
     if (!targets.isEmpty()) {
       List<MetricFamilySamples.Sample> samples = new ArrayList<>(targets.size());
       for (var e : targets.entrySet()) {
-        Labels.Builder b = e.getValue().attributes.toBuilder();
+        Labels.Builder b = e.getValue().toBuilder();
         e.getKey().forEach(b::put);
         Labels all = b.build();
         samples.add(new MetricFamilySamples.Sample("target_info", all.names(), all.values(), 1));
@@ -150,96 +153,59 @@ public final class StoreCollector extends Collector {
     return null;
   }
 
-  private MetricFamilySamples family(SeriesStore.Family f) {
-    List<MetricFamilySamples.Sample> samples = new ArrayList<>(f.series.size());
-    String name = prefix + f.name;
+  private MetricFamilySamples family(StoreFamily f) {
+    List<SeriesSnapshot> series = f.series();
+    List<MetricFamilySamples.Sample> samples = new ArrayList<>(series.size());
+    String name = prefix + f.name();
     Type type;
-    switch (f.type) {
+    switch (f.type()) {
       case COUNTER -> {
         type = Type.COUNTER;
         String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-        numberSamples(samples, base + "_total", f);
+        numberSamples(samples, base + "_total", series);
         name = base;
       }
       case GAUGE, UP_DOWN_COUNTER -> {
         type = Type.GAUGE;
-        numberSamples(samples, name, f);
+        numberSamples(samples, name, series);
       }
       case HISTOGRAM -> {
         type = Type.HISTOGRAM;
-        for (var e : f.series.entrySet()) {
-          SeriesStore.Series s = e.getValue();
-          double[] bounds;
-          long[] counts;
-          long count;
-          double sum;
-          Long ts;
-          synchronized (s) {
-            if (!s.initialized) {
-              continue;
-            }
-            bounds = s.bounds;
-            counts = s.counts.clone();
-            count = s.count;
-            sum = s.sum;
-            ts = timestamp(s);
-          }
-          histogramSamples(samples, name, labels(e.getKey()), bounds, counts, count, sum, ts);
+        for (SeriesSnapshot s : series) {
+          histogramSamples(samples, name, labels(s.labels()), s.bounds(), s.counts(), s.count(), s.sum(),
+              timestamp(s));
         }
       }
       case SUMMARY -> {
         type = Type.SUMMARY;
-        for (var e : f.series.entrySet()) {
-          SeriesStore.Series s = e.getValue();
-          double[] q;
-          double[] qv;
-          long count;
-          double sum;
-          Long ts;
-          synchronized (s) {
-            if (!s.initialized) {
-              continue;
-            }
-            q = s.quantiles;
-            qv = s.quantileValues;
-            count = s.count;
-            sum = s.sum;
-            ts = timestamp(s);
-          }
-          Labels l = labels(e.getKey()).without("quantile");
+        for (SeriesSnapshot s : series) {
+          double[] q = s.quantiles();
+          double[] qv = s.quantileValues();
+          Long ts = timestamp(s);
+          Labels l = labels(s.labels()).without("quantile");
           for (int i = 0; i < q.length; i++) {
             Labels ql = l.with("quantile", Collector.doubleToGoString(q[i]));
             samples.add(new MetricFamilySamples.Sample(name, ql.names(), ql.values(), qv[i], ts));
           }
-          samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), count, ts));
-          samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), sum, ts));
+          samples.add(new MetricFamilySamples.Sample(name + "_count", l.names(), l.values(), s.count(), ts));
+          samples.add(new MetricFamilySamples.Sample(name + "_sum", l.names(), l.values(), s.sum(), ts));
         }
       }
-      default -> throw new IllegalStateException("unknown type " + f.type);
+      default -> throw new IllegalStateException("unknown type " + f.type());
     }
     if (samples.isEmpty()) {
       return null;
     }
-    String unit = f.unit.isEmpty() || !name.endsWith("_" + f.unit) ? "" : f.unit;
-    String help = f.help.isEmpty() ? name : f.help;
+    String unit = f.unit().isEmpty() || !name.endsWith("_" + f.unit()) ? "" : f.unit();
+    String help = f.help().isEmpty() ? name : f.help();
     return new MetricFamilySamples(name, unit, type, help, samples);
   }
 
   private void numberSamples(List<MetricFamilySamples.Sample> samples, String sampleName,
-      SeriesStore.Family f) {
-    for (var e : f.series.entrySet()) {
-      SeriesStore.Series s = e.getValue();
-      double v;
-      Long ts;
-      synchronized (s) {
-        if (!s.initialized) {
-          continue;
-        }
-        v = s.value;
-        ts = timestamp(s);
-      }
-      Labels l = labels(e.getKey());
-      samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), v, ts));
+      List<SeriesSnapshot> series) {
+    for (SeriesSnapshot s : series) {
+      Labels l = labels(s.labels());
+      samples.add(new MetricFamilySamples.Sample(sampleName, l.names(), l.values(), s.value(), timestamp(s)));
     }
   }
 
@@ -259,13 +225,10 @@ public final class StoreCollector extends Collector {
 
   /**
    * The sample timestamp in milliseconds when asked for: the latest point's time, or when it came
-   * without one the time it was received; null otherwise. Called under the series' lock.
+   * without one the time it was received; null otherwise.
    */
-  private Long timestamp(SeriesStore.Series s) {
-    if (!timestamps) {
-      return null;
-    }
-    return s.timeNanos > 0 ? s.timeNanos / 1_000_000 : s.lastSeenMillis;
+  private Long timestamp(SeriesSnapshot s) {
+    return timestamps ? s.timeMillis() : null;
   }
 
   private static void histogramSamples(
