@@ -58,7 +58,7 @@ import dev.rosetta.receiver.server.Route;
 import dev.rosetta.receiver.server.ServerMetrics;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.exposition.StoreCollector;
-import dev.rosetta.receiver.store.StoreMetrics;
+import dev.rosetta.receiver.exposition.StoreMetrics;
 import dev.rosetta.receiver.telemetry.SecurityMetrics;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import dev.rosetta.receiver.tls.ServerTls;

@@ -1,5 +1,6 @@
-package dev.rosetta.receiver.store;
+package dev.rosetta.receiver.exposition;
 
+import dev.rosetta.receiver.store.SeriesStore;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.GaugeMetricFamily;
@@ -39,7 +40,7 @@ public final class StoreMetrics extends Collector {
         "Points neither stored nor forwarded, by reason (collision, series limits, type conflict, reserved or"
             + " invalid name, family changed by a reload).", List.of("reason"));
     for (SeriesStore.Refusal r : SeriesStore.Refusal.values()) {
-      refused.addMetric(List.of(r.label), store.refused(r));
+      refused.addMetric(List.of(r.label()), store.refused(r));
     }
     out.add(refused);
     return out;
