@@ -3,9 +3,7 @@ package dev.rosetta.receiver;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import dev.rosetta.model.view.ViewFiles;
 import dev.rosetta.model.view.ViewLoadException;
-import dev.rosetta.model.view.ViewSet;
 import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.IngestExecutor;
 import dev.rosetta.receiver.admission.MemoryLimiter;
@@ -22,14 +20,11 @@ import dev.rosetta.receiver.config.ComponentId;
 import dev.rosetta.receiver.config.Endpoint;
 import dev.rosetta.receiver.config.GrpcReceiverConfig;
 import dev.rosetta.receiver.config.HttpReceiverConfig;
-import dev.rosetta.receiver.config.LimitsConfig;
-import dev.rosetta.receiver.config.PipelineConfig;
 import dev.rosetta.receiver.config.PrometheusExporterConfig;
 import dev.rosetta.receiver.config.HealthCheckConfig;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.config.Secret;
 import dev.rosetta.receiver.config.TlsServerConfig;
-import dev.rosetta.receiver.config.ViewsConfig;
 import dev.rosetta.receiver.exposition.ExpositionHttpHandlers;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.discovery.KubernetesDiscoverer;
@@ -41,12 +36,6 @@ import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
-import dev.rosetta.receiver.pipeline.InternalLabelsStage;
-import dev.rosetta.receiver.pipeline.LabelLimits;
-import dev.rosetta.receiver.pipeline.MetricStage;
-import dev.rosetta.receiver.pipeline.Pipeline;
-import dev.rosetta.receiver.pipeline.RelabelStage;
-import dev.rosetta.receiver.pipeline.ViewsStage;
 import dev.rosetta.receiver.scrape.ScrapeManager;
 import dev.rosetta.receiver.scrape.ScrapeMetrics;
 import dev.rosetta.receiver.server.GrpcReceiver;
@@ -62,14 +51,11 @@ import dev.rosetta.receiver.exposition.StoreMetrics;
 import dev.rosetta.receiver.telemetry.SecurityMetrics;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import dev.rosetta.receiver.tls.ServerTls;
-import dev.rosetta.receiver.views.ConfiguredViews;
-import dev.rosetta.receiver.views.KnownFamilies;
 import io.grpc.ServerInterceptor;
 import io.prometheus.client.CollectorRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,15 +203,10 @@ public final class RosettaModule extends AbstractModule {
   @Singleton
   IngestService ingest(SeriesStore store, Optional<ForwardFanOut> forwarder, SelfMetrics metrics)
       throws ViewLoadException {
-    IngestService ingest = new IngestService(pipeline(config, metrics), store, forwardTarget(forwarder, config),
+    IngestService ingest = new IngestService(PipelineFactory.pipeline(config, metrics), store, forwardTarget(forwarder, config),
         metrics, RETRY_AFTER);
-    ingest.setLabelLimits(labelLimits(config.limits()));
+    ingest.setLabelLimits(PipelineFactory.labelLimits(config.limits()));
     return ingest;
-  }
-
-  /** The label limits of a {@code limits} section. */
-  static LabelLimits labelLimits(LimitsConfig l) {
-    return new LabelLimits(l.labelLimit(), l.labelNameLengthLimit(), l.labelValueLengthLimit());
   }
 
   /**
@@ -244,43 +225,6 @@ public final class RosettaModule extends AbstractModule {
       debug.forEach(d -> d.export(request, points));
       return true;
     });
-  }
-
-  /** Files besides the configuration file whose change triggers a reload (view files). */
-  static List<java.nio.file.Path> watchedFiles(RosettaConfig config) {
-    // the files of the globs that match; a glob that matches nothing is the reload's to report
-    return ViewFiles.expandAll(config.views().baseDirectory(), config.views().files()).files();
-  }
-
-  /**
-   * The stages between decoding and the sinks, as the configuration asks.
-   *
-   * @throws IllegalArgumentException when an {@code aggregate:} rule does not fit a family the views
-   *     produce
-   */
-  static Pipeline pipeline(RosettaConfig config, SelfMetrics metrics) throws ViewLoadException {
-    List<MetricStage> stages = new ArrayList<>();
-    boolean suffixes = config.exporters().prometheus().addMetricSuffixes();
-    ViewSet views = ConfiguredViews.load(config.views());
-    List<dev.rosetta.receiver.config.ConfigError> misfits = KnownFamilies.check(config, views);
-    if (!misfits.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", misfits.stream().map(Object::toString).toList()));
-    }
-    ViewsStage.Unmatched unmatched = config.views().unmatched() == ViewsConfig.Unmatched.DROP
-        ? ViewsStage.Unmatched.DROP : ViewsStage.Unmatched.PASSTHROUGH;
-    // Rosetta's stages in the pipeline's order; aggregation (last) is the store's
-    for (PipelineConfig.Stage stage : config.pipeline().stages()) {
-      if (stage instanceof PipelineConfig.Relabel r) {
-        if (r.rules().size() > 0) {
-          stages.add(new RelabelStage(r.beforeViews() ? RelabelStage.Kind.INPUT : RelabelStage.Kind.OUTPUT,
-              r.rules(), suffixes, n -> metrics.pipelineDropped(r.label(), n)));
-        }
-      } else if (stage instanceof PipelineConfig.Views) {
-        stages.add(new ViewsStage(views, unmatched, metrics::views));
-        stages.add(new InternalLabelsStage());
-      }
-    }
-    return new Pipeline(stages);
   }
 
   @Provides

@@ -60,7 +60,7 @@ public final class RosettaService implements AutoCloseable {
   private volatile boolean started;
   private boolean stopped;
 
-  /** The parts, built by {@link RosettaModule} (or by tests with {@code new}). */
+  /** The parts, built by the wiring ({@code RosettaModule}) or by tests with {@code new}. */
   public record Components(
       NettyHttpServer exposition,
       Optional<GrpcReceiver> grpc,
@@ -231,7 +231,7 @@ public final class RosettaService implements AutoCloseable {
     c.admission().limiter().configure(config.processors().memoryLimiter());
     c.store().setLimits(SeriesBudget.resolve(config.limits().maxSeries()), config.limits().maxSeriesPerFamily());
     c.store().setAggregation(AggregationRules.of(config.aggregate()));
-    c.ingest().setLabelLimits(RosettaModule.labelLimits(config.limits()));
+    c.ingest().setLabelLimits(PipelineFactory.labelLimits(config.limits()));
     Logging.setLevel(Logging.level(config.service().logLevel()));
   }
 
@@ -242,8 +242,8 @@ public final class RosettaService implements AutoCloseable {
   public synchronized ConfigReloader watchConfig(Path file, Map<String, String> env, RosettaConfig initial,
       Duration interval) {
     if (reloader == null) {
-      reloader = new ConfigReloader(file, env, initial, cfg -> RosettaModule.pipeline(cfg, c.metrics()),
-          this::applyConfig, RosettaModule::watchedFiles, c.registry(), c.health());
+      reloader = new ConfigReloader(file, env, initial, cfg -> PipelineFactory.pipeline(cfg, c.metrics()),
+          this::applyConfig, PipelineFactory::watchedFiles, c.registry(), c.health());
       reloader.start(interval);
     }
     return reloader;

@@ -1,8 +1,9 @@
 /**
  * The Rosetta service: {@link dev.rosetta.receiver.Main} (command line), {@link
  * dev.rosetta.receiver.RosettaModule} (wiring, side-effect free), {@link
- * dev.rosetta.receiver.RosettaService} (start, stop, configuration swap) and {@link
- * dev.rosetta.receiver.ConfigReloader}.
+ * dev.rosetta.receiver.RosettaService} (start, stop, configuration swap), {@link
+ * dev.rosetta.receiver.ConfigReloader} and {@link dev.rosetta.receiver.PipelineFactory} (the
+ * reloadable parts built from a configuration, for the wiring and for a reload).
  *
  * <p>Threads: {@code main} builds, starts and stops the service and then waits for a signal;
  * {@code SIGTERM}/{@code SIGINT}/{@code SIGHUP} handlers run on the JVM's signal thread and only
