@@ -33,6 +33,7 @@ import dev.rosetta.receiver.forward.DebugExporter;
 import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
+import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
@@ -52,6 +53,7 @@ import dev.rosetta.receiver.telemetry.SecurityMetrics;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import dev.rosetta.receiver.tls.ServerTls;
 import io.grpc.ServerInterceptor;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.CollectorRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -218,7 +220,8 @@ public final class RosettaModule extends AbstractModule {
     if (debug.isEmpty()) {
       return forwarder.map(f -> f);
     }
-    return Optional.of((request, points) -> {
+    return Optional.of((batch, original, points) -> {
+      ExportMetricsServiceRequest request = OtlpEncoder.encode(batch, original);
       if (forwarder.isPresent() && !forwarder.get().offer(request, points)) {
         return false;
       }

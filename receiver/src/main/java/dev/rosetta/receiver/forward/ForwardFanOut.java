@@ -1,8 +1,10 @@
 package dev.rosetta.receiver.forward;
 
+import dev.rosetta.model.MetricBatch;
 import dev.rosetta.receiver.config.FileStorageConfig;
 import dev.rosetta.receiver.config.OtlpExporterConfig;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
+import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.io.IOException;
@@ -110,6 +112,11 @@ public final class ForwardFanOut implements ForwardTarget {
   }
 
   @Override
+  public boolean offer(MetricBatch batch, Object original, int points) {
+    return offer(OtlpEncoder.encode(batch, original), points);
+  }
+
+  /** Offers an encoded request to every exporter, all or none; see {@link #offer(MetricBatch, Object, int)}. */
   public boolean offer(ExportMetricsServiceRequest request, int points) {
     List<OtlpExporter> all = exporters;
     if (all.isEmpty()) {

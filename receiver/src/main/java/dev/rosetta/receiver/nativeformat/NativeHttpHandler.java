@@ -5,6 +5,7 @@ import com.google.rpc.Status;
 import dev.rosetta.model.MetricBatch;
 import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.RequestBudget;
+import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.otlp.OtlpJson;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
@@ -136,7 +137,7 @@ public final class NativeHttpHandler implements IngestRoute {
       return () -> respond(ctx, req, outcome.status().httpStatus, status(outcome.status(), outcome.message()),
           Map.of("Retry-After", Long.toString(Math.max(1, outcome.retryAfter().toSeconds()))));
     }
-    return () -> respond(ctx, req, 200, outcome.response(), Map.of());
+    return () -> respond(ctx, req, 200, OtlpEncoder.response(outcome.rejectedPoints(), outcome.message()), Map.of());
   }
 
   @Override

@@ -10,7 +10,9 @@ import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
 import dev.rosetta.model.SummaryPoint;
 import dev.rosetta.model.Temporality;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -32,6 +34,29 @@ import io.opentelemetry.proto.resource.v1.Resource;
  */
 public final class OtlpEncoder {
   private OtlpEncoder() {}
+
+  /**
+   * The request to send for {@code batch}: {@code original} itself when it is the OTLP request the
+   * batch was decoded from and passed through unchanged (the pipeline's opaque handle), else the
+   * batch encoded.
+   */
+  public static ExportMetricsServiceRequest encode(MetricBatch batch, Object original) {
+    return original instanceof ExportMetricsServiceRequest r ? r : encode(batch);
+  }
+
+  /**
+   * The answer to an accepted export: {@code partial_success} with the points rejected and the
+   * reasons when either is there, else empty.
+   */
+  public static ExportMetricsServiceResponse response(long rejectedPoints, String message) {
+    ExportMetricsServiceResponse.Builder resp = ExportMetricsServiceResponse.newBuilder();
+    if (rejectedPoints > 0 || !message.isEmpty()) {
+      resp.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+          .setRejectedDataPoints(rejectedPoints)
+          .setErrorMessage(message));
+    }
+    return resp.build();
+  }
 
   public static ExportMetricsServiceRequest encode(MetricBatch batch) {
     ExportMetricsServiceRequest.Builder req = ExportMetricsServiceRequest.newBuilder();

@@ -1,16 +1,24 @@
 package dev.rosetta.receiver.pipeline;
 
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import dev.rosetta.model.MetricBatch;
 
-/** Where batches leave the service over OTLP (the exporters' sending queues). */
+/**
+ * Where batches leave the service (the exporters' sending queues). The pipeline hands over model
+ * batches; encoding them for the wire is the target's business.
+ */
 @FunctionalInterface
 public interface ForwardTarget {
   /**
-   * Offers a request to every exporter, all or none. Called on ingest threads, never on an event
+   * Offers a batch to every exporter, all or none. Called on ingest threads, never on an event
    * loop: it may block briefly (a file queue writes the request, and with {@code fsync} waits for
    * the group commit, before it returns true), at most {@code file_storage.timeout}. Returns false
    * when it cannot be taken (a queue or disk full, shutting down): the caller then refuses its own
    * sender with a retryable status and applies nothing.
+   *
+   * @param original an opaque handle on the request exactly as a receiver decoded it into {@code
+   *     batch} (an OTLP receiver passes its wire request), given only while no stage changed the
+   *     batch, so that the target may forward it without encoding the batch again; null otherwise
+   * @param points the number of data points in {@code batch}
    */
-  boolean offer(ExportMetricsServiceRequest request, int points);
+  boolean offer(MetricBatch batch, Object original, int points);
 }

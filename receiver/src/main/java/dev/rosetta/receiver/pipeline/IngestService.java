@@ -1,22 +1,18 @@
 package dev.rosetta.receiver.pipeline;
 
 import dev.rosetta.model.MetricBatch;
-import dev.rosetta.receiver.otlp.OtlpDecoder;
-import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.store.ReplacingSource;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The transport-neutral core every receiver calls: decode → stages → store prepare → forward queue →
- * store commit.
+ * The transport-neutral core every receiver calls with the batch it decoded: stages → store prepare
+ * → forward queue → store commit. It knows no wire format: receivers decode, the forward target
+ * encodes, and a request that no stage changed travels through as an opaque handle.
  *
  * <p>The store first decides every point ({@link SeriesStore#prepare}): its series, its source, the
  * refusals (collisions, limits) and the aggregates, without changing what a scrape shows. What it
@@ -28,21 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * long as the forward offer does.
  */
 public final class IngestService {
-  /** The answer to one export request. */
+  /**
+   * The answer to one export request: for an accepted one, the points refused and the reasons (the
+   * receiver reports them as OTLP {@code partial_success} when either is there).
+   */
   public record Outcome(IngestStatus status, long rejectedPoints, String message, Duration retryAfter) {
     public static Outcome ok(long rejected, String message) {
       return new Outcome(IngestStatus.OK, rejected, message, Duration.ZERO);
-    }
-
-    /** The OTLP response for an accepted request: {@code partial_success} when anything was refused. */
-    public ExportMetricsServiceResponse response() {
-      ExportMetricsServiceResponse.Builder resp = ExportMetricsServiceResponse.newBuilder();
-      if (rejectedPoints > 0 || !message.isEmpty()) {
-        resp.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-            .setRejectedDataPoints(rejectedPoints)
-            .setErrorMessage(message));
-      }
-      return resp.build();
     }
   }
 
@@ -79,23 +67,16 @@ public final class IngestService {
     accepting = false;
   }
 
-  /** Ingests a decoded OTLP request. */
-  public Outcome ingest(ExportMetricsServiceRequest request, String transport) {
-    OtlpDecoder.Result decoded = OtlpDecoder.decode(request);
-    return ingest(decoded.batch(), decoded.rejectedPoints(), decoded.errorMessage(),
-        decoded.rejectedPoints() == 0 ? request : null, transport);
-  }
-
   /**
    * Ingests a batch already decoded by a receiver.
    *
    * @param preRejected points the decoder refused
    * @param preMessage the decoder's reasons ("" when none)
-   * @param original the wire request, when it holds exactly the batch (forwarded as is if no stage
-   *     changes the batch), else null
+   * @param original an opaque handle on the wire request, when it holds exactly the batch (handed to
+   *     the forward target if no stage changes the batch, see {@link ForwardTarget#offer}), else null
    */
   public Outcome ingest(MetricBatch decoded, int preRejected, String preMessage,
-      ExportMetricsServiceRequest original, String transport) {
+      Object original, String transport) {
     return ingest(decoded, preRejected, preMessage, original, transport, null);
   }
 
@@ -107,7 +88,7 @@ public final class IngestService {
    * @param source the replacing source, or null for an ordinary batch
    */
   public Outcome ingest(MetricBatch decoded, int preRejected, String preMessage,
-      ExportMetricsServiceRequest original, String transport, ReplacingSource source) {
+      Object original, String transport, ReplacingSource source) {
     metrics.refused(transport, "invalid", preRejected);
     if (!accepting) {
       int n = decoded.pointCount();
@@ -129,8 +110,7 @@ public final class IngestService {
       MetricBatch out = prepared.forwardBatch();
       int points = out.pointCount();
       if (forward.isPresent() && points > 0) {
-        ExportMetricsServiceRequest request = out == decoded && original != null ? original : OtlpEncoder.encode(out);
-        if (!forward.get().offer(request, points)) {
+        if (!forward.get().offer(out, out == decoded ? original : null, points)) {
           metrics.refused(transport, "forward_queue_full", decoded.pointCount());
           metrics.request(transport, IngestStatus.OVERLOADED.outcome);
           return new Outcome(IngestStatus.OVERLOADED, decoded.pointCount() + preRejected,

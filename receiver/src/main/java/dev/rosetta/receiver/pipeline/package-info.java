@@ -1,6 +1,9 @@
 /**
- * The transport-neutral core: {@link dev.rosetta.receiver.pipeline.IngestService} (decode → stages →
- * forward offer → store), the stages and the status table every receiver answers with.
+ * The transport-neutral core: {@link dev.rosetta.receiver.pipeline.IngestService} (stages → forward
+ * offer → store, on batches the receivers decoded), the stages and the status table every receiver
+ * answers with. No wire format is known here: receivers decode, the {@link
+ * dev.rosetta.receiver.pipeline.ForwardTarget} encodes, and an unchanged request passes through as an
+ * opaque handle.
  *
  * <p>Threads: {@code IngestService} and the stages run on the ingest threads ({@code
  * rosetta-ingest-N} for small requests, {@code rosetta-ingest-large-N} for large ones), several at

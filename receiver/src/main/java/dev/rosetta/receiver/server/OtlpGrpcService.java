@@ -6,6 +6,7 @@ import com.google.rpc.RetryInfo;
 import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.IngestExecutor;
 import dev.rosetta.receiver.admission.RequestBudget;
+import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
 import io.grpc.Metadata;
@@ -175,7 +176,7 @@ public final class OtlpGrpcService {
             return;
           }
           message = null;
-          IngestService.Outcome outcome = ingest.ingest(request, TRANSPORT);
+          IngestService.Outcome outcome = OtlpIngest.ingest(ingest, request, TRANSPORT);
           // the call's memory and lane place are given back before its answer goes out: a sender
           // that sends its next call on the answer finds them free
           finish();
@@ -184,7 +185,7 @@ public final class OtlpGrpcService {
             return;
           }
           call.sendHeaders(new Metadata());
-          call.sendMessage(outcome.response());
+          call.sendMessage(OtlpEncoder.response(outcome.rejectedPoints(), outcome.message()));
           call.close(Status.OK, new Metadata());
         } catch (RuntimeException | StackOverflowError e) {
           LOG.log(Level.WARNING, "internal error handling an OTLP/gRPC export", e);

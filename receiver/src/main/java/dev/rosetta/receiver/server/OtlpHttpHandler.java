@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.rpc.Status;
 import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.RequestBudget;
+import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.otlp.OtlpJson;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
@@ -114,13 +115,14 @@ public final class OtlpHttpHandler implements IngestRoute {
       return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, e.getMessage(), Map.of());
     }
     body = null; // the parsed request holds what it needs
-    IngestService.Outcome outcome = ingest.ingest(request, transport);
+    IngestService.Outcome outcome = OtlpIngest.ingest(ingest, request, transport);
     if (outcome.status() == IngestStatus.OVERLOADED) {
       long secs = Math.max(1, outcome.retryAfter().toSeconds());
       return () -> respond(ctx, req, json, outcome.status().httpStatus,
           status(outcome.status(), outcome.message()), Map.of("Retry-After", Long.toString(secs)));
     }
-    return () -> respond(ctx, req, json, 200, outcome.response(), Map.of());
+    return () -> respond(ctx, req, json, 200, OtlpEncoder.response(outcome.rejectedPoints(), outcome.message()),
+        Map.of());
   }
 
   /** The {@code Retry-After} header of a refusal (none for a refusal that is not retryable). */
