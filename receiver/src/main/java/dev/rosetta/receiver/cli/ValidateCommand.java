@@ -1,7 +1,6 @@
 package dev.rosetta.receiver.cli;
 
 import dev.rosetta.receiver.config.ConfigError;
-import dev.rosetta.receiver.config.CredentialFiles;
 import dev.rosetta.receiver.config.FileCheck;
 import dev.rosetta.receiver.config.RosettaConfig;
 import dev.rosetta.receiver.views.ConfigCheck;

@@ -1,7 +1,15 @@
-package dev.rosetta.receiver.config;
+package dev.rosetta.receiver.cli;
 
 import dev.rosetta.receiver.auth.BearerTokenAuthenticator;
 import dev.rosetta.receiver.auth.Htpasswd;
+import dev.rosetta.receiver.config.AuthenticatorConfig;
+import dev.rosetta.receiver.config.BasicAuthConfig;
+import dev.rosetta.receiver.config.BearerTokenAuthConfig;
+import dev.rosetta.receiver.config.ConfigError;
+import dev.rosetta.receiver.config.GrpcReceiverConfig;
+import dev.rosetta.receiver.config.HttpReceiverConfig;
+import dev.rosetta.receiver.config.RosettaConfig;
+import dev.rosetta.receiver.config.TlsServerConfig;
 import dev.rosetta.receiver.tls.KeyMaterial;
 import dev.rosetta.receiver.tls.Pem;
 import java.io.IOException;
@@ -19,13 +27,13 @@ import java.util.Optional;
  * htpasswd line or a key that is not its certificate's is found before a deployment. Problems name
  * the file and what is wrong, never the content.
  */
-public final class CredentialFiles {
+final class CredentialFiles {
   private static final long MAX_BYTES = 16L << 20;
 
   private CredentialFiles() {}
 
   /** Every problem, as {@link ConfigError}s at the key naming the file. */
-  public static List<ConfigError> problems(RosettaConfig config) {
+  static List<ConfigError> problems(RosettaConfig config) {
     List<ConfigError> out = new ArrayList<>();
     String source = config.source();
     for (AuthenticatorConfig a : config.extensions().enabled(AuthenticatorConfig.class)) {
