@@ -160,7 +160,16 @@ public final class RelabelCommand {
    */
   public static RelabelRules parseRules(String text, String source, NameValidation validation)
       throws RelabelException {
-    Object tree = yaml().load(text);
+    Object tree;
+    try {
+      tree = yaml().load(text);
+    } catch (YAMLException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // SnakeYAML lets some malformed input through as plain runtime exceptions (a tag such as
+      // "!-%a" fails in Tag's constructor): still a text that is not YAML
+      throw new YAMLException("cannot load YAML: " + e.getMessage(), e);
+    }
     List<RelabelConfig> configs = RelabelConfigs.fromYamlTree(tree, source);
     try {
       return RelabelRules.compile(configs, validation);

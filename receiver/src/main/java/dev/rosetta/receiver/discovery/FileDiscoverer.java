@@ -26,7 +26,6 @@ import java.util.logging.Logger;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * {@code file_sd_configs}: target groups from JSON or YAML files, as Prometheus reads them — a list
@@ -207,9 +206,11 @@ public final class FileDiscoverer implements Discoverer {
       options.setMaxAliasesForCollections(50);
       options.setAllowDuplicateKeys(false);
       tree = new Yaml(new SafeConstructor(options)).load(text);
-    } catch (YAMLException e) {
+    } catch (RuntimeException e) {
+      // YAMLException, and the plain runtime exceptions SnakeYAML lets through for some malformed
+      // input (a tag such as "!-%a")
       throw new IllegalArgumentException("not valid " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": "
-          + e.getMessage().replace('\n', ' '));
+          + String.valueOf(e.getMessage()).replace('\n', ' '));
     }
     if (tree == null) {
       return List.of();
