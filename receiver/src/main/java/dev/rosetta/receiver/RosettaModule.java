@@ -234,7 +234,7 @@ public final class RosettaModule extends AbstractModule {
     }
     ViewsStage.Unmatched unmatched = config.views().unmatched() == ViewsConfig.Unmatched.DROP
         ? ViewsStage.Unmatched.DROP : ViewsStage.Unmatched.PASSTHROUGH;
-    stages.add(new ViewsStage(views, unmatched, metrics::views));
+    stages.add(new ViewsStage(views, unmatched, metrics::views, metrics.viewStatistics()));
     stages.add(new InternalLabelsStage());
     if (config.relabel().output().size() > 0) {
       stages.add(new RelabelStage(RelabelStage.Kind.OUTPUT, config.relabel().output(), suffixes,
