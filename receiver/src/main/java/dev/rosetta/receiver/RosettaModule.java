@@ -34,6 +34,7 @@ import dev.rosetta.receiver.forward.ExporterMetrics;
 import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
+import dev.rosetta.receiver.ownjvm.OwnJvmMetrics;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
@@ -51,6 +52,7 @@ import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.store.SeriesBudget;
 import dev.rosetta.receiver.server.Route;
 import dev.rosetta.receiver.server.ServerMetrics;
+import dev.rosetta.receiver.status.StatusReport;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.store.StoreCollector;
 import dev.rosetta.receiver.store.StoreMetrics;
@@ -61,6 +63,7 @@ import dev.rosetta.receiver.views.ConfiguredViews;
 import dev.rosetta.receiver.views.KnownFamilies;
 import io.grpc.ServerInterceptor;
 import io.prometheus.client.CollectorRegistry;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -269,9 +272,17 @@ public final class RosettaModule extends AbstractModule {
             (req, verdict) -> security.metrics().authFailure("exposition", verdict.reason)));
     ThreadPoolExecutor scrapes = expositionExecutor(health);
     ExpositionHttpHandlers.ScrapeFailures failures = new ExpositionHttpHandlers.ScrapeFailures(registry);
+    Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
+        : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
+            ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
+    Optional<StatusReport> status = !p.statusPage() ? Optional.empty()
+        : Optional.of(new StatusReport(config, new StatusReport.Parts(StatusReport.version(),
+            ManagementFactory.getRuntimeMXBean().getStartTime(), metrics, store, ingest, forwarder, scraping),
+            System::currentTimeMillis));
+    OwnJvmMetrics ownJvm = OwnJvmMetrics.forThisJvm(store);
     NettyHttpServer.Builder exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
         .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),
-            failures))
+            failures, ownJvm::refresh, status))
         .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
         .maxBodyBytes(64 * 1024)
         .workerThreads(1)
@@ -284,12 +295,9 @@ public final class RosettaModule extends AbstractModule {
         .map(g -> grpcReceiver(g, ingest, admission, health, serverMetrics, metrics, security, authenticators));
     Optional<NettyHttpServer> http = config.receivers().otlp().http()
         .map(h -> httpReceiver(h, ingest, admission, health, serverMetrics, metrics, security, authenticators));
-    Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
-        : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
-            ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
     RosettaService service = new RosettaService(new RosettaService.Components(exposition.build(), grpc, http,
         forwarder, ingest, store, config.service().shutdownTimeout(), metrics, registry, health, admission, scrapes,
-        security, scraping));
+        security, scraping, status));
     ref.set(service);
     return service;
   }

@@ -651,7 +651,8 @@ final class ConfigBinder {
         n.section("resource_to_telemetry_conversion", r -> r.bool("enabled", false)),
         n.optionalSection("tls", this::tlsServer),
         auth(n),
-        httpServer(n));
+        httpServer(n),
+        n.section("status_page", st -> st.bool("enabled", true)));
   }
 
   private OtlpExporterConfig otlpExporter(ComponentId id, ConfigNode n) {

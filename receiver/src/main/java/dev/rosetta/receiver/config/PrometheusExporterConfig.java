@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@code tls} (serve https; {@code client_ca_file}: scrapers must present a certificate), {@code
  * auth} ({@code authenticator: <extension id>}: {@code /metrics} needs a credential, as Prometheus's
  * own web configuration allows; {@code /healthz} and {@code /readyz} stay open for probes) and the
- * connection settings of {@link HttpServerSettings}.
+ * connection settings of {@link HttpServerSettings}; {@code status_page.enabled} (default true):
+ * serve the status page {@code /status} on the same port, behind the same TLS and authentication.
  */
 public record PrometheusExporterConfig(
     Endpoint endpoint,
@@ -21,7 +22,8 @@ public record PrometheusExporterConfig(
     boolean resourceToTelemetryConversion,
     Optional<TlsServerConfig> tls,
     Optional<AuthenticatorConfig> auth,
-    HttpServerSettings server) {
+    HttpServerSettings server,
+    boolean statusPage) {
   public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 9464);
   public static final Duration DEFAULT_METRIC_EXPIRATION = Duration.ofMinutes(5);
 
@@ -36,6 +38,13 @@ public record PrometheusExporterConfig(
     }
   }
 
+  /** With the status page on. */
+  public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
+      boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth,
+      HttpServerSettings server) {
+    this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth, server, true);
+  }
+
   /** With the default connection settings. */
   public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
       boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth) {
@@ -45,7 +54,7 @@ public record PrometheusExporterConfig(
 
   /**
    * Loopback, 5 minutes, suffixes on, no resource conversion, plain http without authentication,
-   * default connection settings.
+   * default connection settings, status page on.
    */
   public static PrometheusExporterConfig defaults() {
     return new PrometheusExporterConfig(DEFAULT_ENDPOINT, DEFAULT_METRIC_EXPIRATION, true, false, Optional.empty(),
