@@ -279,10 +279,10 @@ public final class RosettaModule extends AbstractModule {
         : Optional.of(new StatusReport(config, new StatusReport.Parts(StatusReport.version(),
             ManagementFactory.getRuntimeMXBean().getStartTime(), metrics, store, ingest, forwarder, scraping),
             System::currentTimeMillis));
-    OwnJvmMetrics ownJvm = OwnJvmMetrics.forThisJvm(store);
+    Runnable beforeMetrics = config.service().ownJvmMetrics() ? OwnJvmMetrics.forThisJvm(store)::refresh : () -> { };
     NettyHttpServer.Builder exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
         .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),
-            failures, ownJvm::refresh, status))
+            failures, beforeMetrics, status))
         .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
         .maxBodyBytes(64 * 1024)
         .workerThreads(1)

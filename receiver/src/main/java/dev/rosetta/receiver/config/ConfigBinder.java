@@ -803,11 +803,15 @@ final class ConfigBinder {
       }
     }
     extensions = new ExtensionsConfig(declared, inForce);
-    LogLevel level =
-        n.section("telemetry", t -> t.section("logs", l -> l.enumValue("level", LogLevel.INFO)));
-    return new ServiceConfig(
-        level, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+    Telemetry telemetry = n.section("telemetry", t -> new Telemetry(
+        t.section("logs", l -> l.enumValue("level", LogLevel.INFO)),
+        t.section("metrics", m -> m.bool("own_jvm", true))));
+    return new ServiceConfig(telemetry.level(),
+        n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT), telemetry.ownJvm());
   }
+
+  /** {@code service.telemetry}: the log level, and whether Rosetta's own JVM metrics are on. */
+  private record Telemetry(LogLevel level, boolean ownJvm) {}
 
   // ---- views --------------------------------------------------------------------------------
 

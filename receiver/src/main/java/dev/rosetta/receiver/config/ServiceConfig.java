@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The {@code service} section: {@code telemetry.logs.level} and {@code shutdown_timeout}, the time
- * allowed on stop for draining the export queue before remaining data is dropped.
+ * The {@code service} section: {@code telemetry.logs.level}, {@code telemetry.metrics.own_jvm}
+ * (Rosetta's own JVM and process metrics on {@code /metrics}, default true) and {@code
+ * shutdown_timeout}, the time allowed on stop for draining the export queue before remaining data
+ * is dropped.
  */
-public record ServiceConfig(LogLevel logLevel, Duration shutdownTimeout) {
+public record ServiceConfig(LogLevel logLevel, Duration shutdownTimeout, boolean ownJvmMetrics) {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   public ServiceConfig {
@@ -16,6 +18,11 @@ public record ServiceConfig(LogLevel logLevel, Duration shutdownTimeout) {
     if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
       throw new IllegalArgumentException("shutdownTimeout must be positive: " + shutdownTimeout);
     }
+  }
+
+  /** With Rosetta's own JVM metrics on. */
+  public ServiceConfig(LogLevel logLevel, Duration shutdownTimeout) {
+    this(logLevel, shutdownTimeout, true);
   }
 
   public static ServiceConfig defaults() {

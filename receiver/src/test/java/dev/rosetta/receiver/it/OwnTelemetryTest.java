@@ -49,6 +49,17 @@ class OwnTelemetryTest {
   }
 
   @Test
+  void ownJvmMetricsCanBeSwitchedOff() throws Exception {
+    RosettaConfig config = ConfigLoader.parse(embeddedDefaultOnEphemeralPorts().replace("own_jvm: true ",
+        "own_jvm: false"), "test", Map.of());
+    assertThat(config.service().ownJvmMetrics()).isFalse();
+    try (RosettaService s = Rosetta.create(config)) {
+      s.start();
+      assertThat(get(s, "/metrics").body()).contains("rosetta_receiver_requests_total").doesNotContain("jvm_");
+    }
+  }
+
+  @Test
   void theStatusPageIsOnByDefaultAndOffWhenSwitchedOff() throws Exception {
     RosettaConfig on = ConfigLoader.parse(embeddedDefaultOnEphemeralPorts(), "test", Map.of());
     try (RosettaService s = Rosetta.create(on)) {
