@@ -94,8 +94,8 @@ class StatusPageTest {
       assertThat(unmatched).anySatisfy(r -> assertThat(r.subList(0, 1)).containsExactly("shop_stock_items"));
       assertThat(unmatched).anySatisfy(r -> assertThat(r.subList(0, 2)).containsExactly("shop.carts.open", "1"));
       assertThat(tables.get("store-refusals")).contains(List.of("collision", "1"));
-      assertThat(tables.get("receiver-points")).contains(List.of("http", "refused: collision", "1"));
-      assertThat(tables.get("receiver-requests")).anySatisfy(r -> assertThat(r).startsWith("http", "partial"));
+      assertThat(tables.get("receiver-points")).contains(List.of("http_json", "refused: collision", "1"));
+      assertThat(tables.get("receiver-requests")).anySatisfy(r -> assertThat(r).startsWith("http_json", "partial"));
       assertThat(tables.get("families")).anySatisfy(r -> assertThat(r.subList(0, 3))
           .containsExactly("shop_orders_placed", "gauge", "3"));
       assertThat(tables.get("components")).anySatisfy(r -> assertThat(r).startsWith("receiver", "prometheus"))
