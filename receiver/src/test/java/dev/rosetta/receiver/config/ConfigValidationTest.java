@@ -79,10 +79,16 @@ class ConfigValidationTest {
             "did you mean \"enabled\"?"),
         c(
             "unknown key under service.telemetry",
-            "service: {telemetry: {metrics: {level: basic}}}",
-            "service.telemetry.metrics",
+            "service: {telemetry: {traces: {level: basic}}}",
+            "service.telemetry.traces",
             "{level: \"basic\"}",
-            "unknown key \"metrics\"; valid keys here: logs"),
+            "unknown key \"traces\"; valid keys here: logs, metrics"),
+        c(
+            "unknown key under service.telemetry.metrics",
+            "service: {telemetry: {metrics: {own_jvm: false, level: basic}}}",
+            "service.telemetry.metrics.level",
+            "basic",
+            "unknown key \"level\"; valid keys here: own_jvm"),
 
         // wrong types
         c(
