@@ -366,7 +366,7 @@ class ConfigLoaderTest {
       if (block != null) {
         int cut = block.length() + 1;
         uncommented.append(line, 0, block.length() - 1).append(line.substring(cut));
-      } else if (line.equals("  # extensions: [file_storage]")) {
+      } else if (line.equals("  # extensions: [file_storage]") || line.startsWith("  extensions: [] ")) {
         uncommented.append("  extensions: [file_storage]");
       } else {
         uncommented.append(line);
@@ -375,7 +375,8 @@ class ConfigLoaderTest {
     }
     RosettaConfig c =
         ConfigLoader.parse(
-            uncommented.toString(), "uncommented", Map.of("OTLP_TOKEN", "t"), FileCheck.none());
+            uncommented.toString(), "uncommented", Map.of("OTLP_TOKEN", "t", "ROSETTA_TOKEN", "r"),
+            FileCheck.none());
     OtlpExporterConfig otlp = c.exporters().otlp().orElseThrow();
     assertThat(otlp.endpoint()).isEqualTo(new Endpoint("collector.observability", 4317));
     assertThat(otlp.headers()).containsEntry("authorization", "Bearer t");
