@@ -279,7 +279,14 @@ public final class RosettaModule extends AbstractModule {
         : Optional.of(new StatusReport(config, new StatusReport.Parts(StatusReport.version(),
             ManagementFactory.getRuntimeMXBean().getStartTime(), metrics, store, ingest, forwarder, scraping),
             System::currentTimeMillis));
-    Runnable beforeMetrics = config.service().ownJvmMetrics() ? OwnJvmMetrics.forThisJvm(store)::refresh : () -> { };
+    Runnable beforeMetrics = () -> { };
+    if (config.service().ownJvmMetrics()) {
+      // read once now, so that the service's own series hold their places in the store (and in its
+      // series budget) before any traffic; then before each render of /metrics
+      OwnJvmMetrics own = OwnJvmMetrics.forThisJvm(store);
+      own.refresh();
+      beforeMetrics = own::refresh;
+    }
     NettyHttpServer.Builder exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
         .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),
             failures, beforeMetrics, status))
