@@ -66,7 +66,7 @@ public final class PipelineFactory {
               r.rules(), suffixes, n -> metrics.pipelineDropped(r.label(), n)));
         }
       } else if (stage instanceof PipelineConfig.Views) {
-        stages.add(new ViewsStage(views, unmatched, metrics::views));
+        stages.add(new ViewsStage(views, unmatched, metrics::views, metrics.viewStatistics()));
         stages.add(new InternalLabelsStage());
       }
     }

@@ -34,6 +34,7 @@ import dev.rosetta.receiver.forward.ForwardFanOut;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
 import dev.rosetta.receiver.nativeformat.NativeHttpHandler;
 import dev.rosetta.receiver.otlp.OtlpEncoder;
+import dev.rosetta.receiver.ownjvm.OwnJvmMetrics;
 import dev.rosetta.receiver.pipeline.ForwardTarget;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
@@ -46,6 +47,7 @@ import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.store.SeriesBudget;
 import dev.rosetta.receiver.server.Route;
 import dev.rosetta.receiver.server.ServerMetrics;
+import dev.rosetta.receiver.status.StatusReport;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.exposition.StoreCollector;
 import dev.rosetta.receiver.exposition.StoreMetrics;
@@ -55,6 +57,7 @@ import dev.rosetta.receiver.tls.ServerTls;
 import io.grpc.ServerInterceptor;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.CollectorRegistry;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -256,9 +259,24 @@ public final class RosettaModule extends AbstractModule {
             (req, verdict) -> security.metrics().authFailure("exposition", verdict.reason)));
     ThreadPoolExecutor scrapes = expositionExecutor(health);
     ExpositionHttpHandlers.ScrapeFailures failures = new ExpositionHttpHandlers.ScrapeFailures(registry);
+    Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
+        : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
+            ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
+    Optional<StatusReport> status = !p.statusPage() ? Optional.empty()
+        : Optional.of(new StatusReport(config, new StatusReport.Parts(StatusReport.version(),
+            ManagementFactory.getRuntimeMXBean().getStartTime(), metrics, store, ingest, forwarder, scraping),
+            System::currentTimeMillis));
+    Runnable beforeMetrics = () -> { };
+    if (config.service().ownJvmMetrics()) {
+      // read once now, so that the service's own series hold their places in the store (and in its
+      // series budget) before any traffic; then before each render of /metrics
+      OwnJvmMetrics own = OwnJvmMetrics.forThisJvm(store);
+      own.refresh();
+      beforeMetrics = own::refresh;
+    }
     NettyHttpServer.Builder exposition = NettyHttpServer.builder("exposition", p.endpoint().toSocketAddress())
         .routes(RosettaService.expositionRoutes(scrape, ref::ready, health, scrapes, p.server().writeTimeout(),
-            failures))
+            failures, beforeMetrics, status))
         .notFound(Route.inline(ExpositionHttpHandlers.notFound()))
         .maxBodyBytes(64 * 1024)
         .workerThreads(1)
@@ -271,9 +289,6 @@ public final class RosettaModule extends AbstractModule {
         .map(g -> grpcReceiver(g, ingest, admission, health, serverMetrics, metrics, security, authenticators));
     Optional<NettyHttpServer> http = config.receivers().otlp().http()
         .map(h -> httpReceiver(h, ingest, admission, health, serverMetrics, metrics, security, authenticators));
-    Optional<ScrapeManager> scraping = config.receivers().scrape().isEmpty() ? Optional.empty()
-        : Optional.of(new ScrapeManager(config.receivers().scrape(), ingest, new ScrapeMetrics(registry), health,
-            ScrapeManager.Settings.defaults(), KubernetesDiscoverer.defaultFactory()));
     for (String unused : config.pipeline().unused()) {
       LOG.warning(unused + " is declared but pipeline " + config.pipeline().id().orElse("metrics")
           + " does not list it: it is not started");
@@ -282,7 +297,7 @@ public final class RosettaModule extends AbstractModule {
         .map(h -> healthCheck(h, health, serverMetrics)).toList();
     RosettaService service = new RosettaService(new RosettaService.Components(exposition.build(), grpc, http,
         forwarder, ingest, store, config.service().shutdownTimeout(), metrics, registry, health, admission, scrapes,
-        security, scraping, healthChecks));
+        security, scraping, healthChecks, status));
     ref.set(service);
     return service;
   }

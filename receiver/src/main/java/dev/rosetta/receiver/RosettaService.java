@@ -15,6 +15,8 @@ import dev.rosetta.receiver.server.NettyHttpServer;
 import dev.rosetta.receiver.aggregate.AggregationRules;
 import dev.rosetta.receiver.store.SeriesBudget;
 import dev.rosetta.receiver.server.Route;
+import dev.rosetta.receiver.status.StatusHtml;
+import dev.rosetta.receiver.status.StatusReport;
 import dev.rosetta.receiver.store.SeriesStore;
 import dev.rosetta.receiver.telemetry.SelfMetrics;
 import io.prometheus.client.CollectorRegistry;
@@ -76,9 +78,11 @@ public final class RosettaService implements AutoCloseable {
       ExecutorService expositionExecutor,
       Security security,
       Optional<ScrapeManager> scrape,
-      List<NettyHttpServer> healthChecks) {
+      List<NettyHttpServer> healthChecks,
+      Optional<StatusReport> status) {
     public Components {
       healthChecks = List.copyOf(healthChecks);
+      Objects.requireNonNull(status, "status");
       Objects.requireNonNull(scrape, "scrape");
       Objects.requireNonNull(health, "health");
       Objects.requireNonNull(admission, "admission");
@@ -232,6 +236,7 @@ public final class RosettaService implements AutoCloseable {
     c.store().setLimits(SeriesBudget.resolve(config.limits().maxSeries()), config.limits().maxSeriesPerFamily());
     c.store().setAggregation(AggregationRules.of(config.aggregate()));
     c.ingest().setLabelLimits(PipelineFactory.labelLimits(config.limits()));
+    c.status().ifPresent(s -> s.config(config));
     Logging.setLevel(Logging.level(config.service().logLevel()));
   }
 
@@ -271,15 +276,20 @@ public final class RosettaService implements AutoCloseable {
   }
 
   /**
-   * Routes of the exposition port: {@code /metrics} renders on the exposition threads and streams;
-   * {@code /healthz} and {@code /readyz} answer on the event loop.
+   * Routes of the exposition port: {@code /metrics} renders on the exposition threads and streams
+   * ({@code beforeMetrics} runs there first); {@code /status}, when on, is built and rendered on
+   * the exposition threads too; {@code /healthz} and {@code /readyz} answer on the event loop.
    */
   static Map<String, Route> expositionRoutes(ScrapeHandler scrape, java.util.function.BooleanSupplier ready,
       ServiceHealth health, Executor expositionExecutor, Duration writeTimeout,
-      ExpositionHttpHandlers.ScrapeFailures failures) {
-    return Map.of(
-        "/metrics", Route.onExecutor(expositionExecutor, ExpositionHttpHandlers.metrics(scrape, writeTimeout, failures)),
-        "/healthz", Route.inline(ExpositionHttpHandlers.healthz(health)),
-        "/readyz", Route.inline(ExpositionHttpHandlers.readyz(ready)));
+      ExpositionHttpHandlers.ScrapeFailures failures, Runnable beforeMetrics, Optional<StatusReport> status) {
+    Map<String, Route> routes = new java.util.LinkedHashMap<>();
+    routes.put("/metrics", Route.onExecutor(expositionExecutor,
+        ExpositionHttpHandlers.metrics(scrape, writeTimeout, failures, beforeMetrics)));
+    status.ifPresent(s -> routes.put("/status", Route.onExecutor(expositionExecutor,
+        ExpositionHttpHandlers.status(() -> StatusHtml.render(s.page())))));
+    routes.put("/healthz", Route.inline(ExpositionHttpHandlers.healthz(health)));
+    routes.put("/readyz", Route.inline(ExpositionHttpHandlers.readyz(ready)));
+    return routes;
   }
 }

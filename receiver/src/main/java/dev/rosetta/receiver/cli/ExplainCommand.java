@@ -180,6 +180,20 @@ public final class ExplainCommand {
     return explainer.malformed ? MALFORMED : OK;
   }
 
+  /**
+   * What {@code rosetta explain NAME} prints for one name (its text form), with the views, the
+   * unmatched policy and the aggregation rules given; the status page shows it for unmatched names.
+   */
+  public static String explainText(ViewSet views, ViewsConfig.Unmatched unmatched, AggregationRules aggregation,
+      String name) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512);
+    PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    RelabelTrace noRules = new RelabelTrace(dev.rosetta.receiver.config.RelabelSettings.none(),
+        Positions.none(), "", true);
+    new Explainer(views, unmatched, noRules, aggregation, false, out).explain(name);
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+  }
+
   private static int usageError(PrintStream err, String message) {
     err.println("rosetta explain: " + message);
     err.print(USAGE);

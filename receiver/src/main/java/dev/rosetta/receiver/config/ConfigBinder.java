@@ -844,7 +844,8 @@ final class ConfigBinder {
         n.optionalSection("tls", this::tlsServer),
         auth(n),
         httpServer(n),
-        PrometheusExposition.bind(n));
+        PrometheusExposition.bind(n),
+        n.section("status_page", st -> st.bool("enabled", true)));
   }
 
   private OtlpExporterConfig otlpExporter(ComponentId id, ConfigNode n) {
@@ -1004,9 +1005,9 @@ final class ConfigBinder {
     }
     extensions = new ExtensionsConfig(declared, inForce);
     pipelinesNode = n.deferredSection("pipelines");
-    LogsConfig logs = n.section("telemetry", TelemetryBinder::telemetry);
-    return new ServiceConfig(
-        logs, n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+    TelemetryBinder.Telemetry telemetry = n.section("telemetry", TelemetryBinder::telemetry);
+    return new ServiceConfig(telemetry.logs(),
+        n.positiveDuration("shutdown_timeout", ServiceConfig.DEFAULT_SHUTDOWN_TIMEOUT), telemetry.ownJvm());
   }
 
   // ---- views --------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ import java.util.Optional;
  * auth} ({@code authenticator: <extension id>}: {@code /metrics} needs a credential, as Prometheus's
  * own web configuration allows; {@code /healthz} and {@code /readyz} stay open for probes) and the
  * connection settings of {@link HttpServerSettings}; {@code namespace}, {@code const_labels}, {@code
- * send_timestamps} and {@code enable_open_metrics} ({@link Exposition}).
+ * send_timestamps} and {@code enable_open_metrics} ({@link Exposition}); {@code status_page.enabled}
+ * (default true): serve the status page {@code /status} on the same port, behind the same TLS and
+ * authentication.
  */
 public record PrometheusExporterConfig(
     Endpoint endpoint,
@@ -25,7 +27,8 @@ public record PrometheusExporterConfig(
     Optional<TlsServerConfig> tls,
     Optional<AuthenticatorConfig> auth,
     HttpServerSettings server,
-    Exposition exposition) {
+    Exposition exposition,
+    boolean statusPage) {
   public static final Endpoint DEFAULT_ENDPOINT = new Endpoint("127.0.0.1", 9464);
   public static final Duration DEFAULT_METRIC_EXPIRATION = Duration.ofMinutes(5);
 
@@ -45,7 +48,7 @@ public record PrometheusExporterConfig(
   public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
       boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth) {
     this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth,
-        HttpServerSettings.defaults(), Exposition.defaults());
+        HttpServerSettings.defaults(), Exposition.defaults(), true);
   }
 
   /** Plain http, no authentication, default connection settings, with the default exposition settings. */
@@ -60,7 +63,15 @@ public record PrometheusExporterConfig(
       boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth,
       HttpServerSettings server) {
     this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth, server,
-        Exposition.defaults());
+        Exposition.defaults(), true);
+  }
+
+  /** With the status page on. */
+  public PrometheusExporterConfig(Endpoint endpoint, Duration metricExpiration, boolean addMetricSuffixes,
+      boolean resourceToTelemetryConversion, Optional<TlsServerConfig> tls, Optional<AuthenticatorConfig> auth,
+      HttpServerSettings server, Exposition exposition) {
+    this(endpoint, metricExpiration, addMetricSuffixes, resourceToTelemetryConversion, tls, auth, server,
+        exposition, true);
   }
 
   /**
@@ -91,7 +102,7 @@ public record PrometheusExporterConfig(
 
   /**
    * Loopback, 5 minutes, suffixes on, no resource conversion, plain http without authentication,
-   * default connection and exposition settings.
+   * default connection and exposition settings, status page on.
    */
   public static PrometheusExporterConfig defaults() {
     return new PrometheusExporterConfig(DEFAULT_ENDPOINT, DEFAULT_METRIC_EXPIRATION, true, false, Optional.empty(),

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The {@code service} section: {@code telemetry.logs} ({@link LogsConfig}) and {@code
- * shutdown_timeout}, the time allowed on stop for draining the export queue before remaining data
- * is dropped.
+ * The {@code service} section: {@code telemetry.logs} ({@link LogsConfig}), {@code
+ * telemetry.metrics.own_jvm} (Rosetta's own JVM and process metrics on {@code /metrics}, default
+ * true) and {@code shutdown_timeout}, the time allowed on stop for draining the export queue before
+ * remaining data is dropped.
  */
-public record ServiceConfig(LogsConfig logs, Duration shutdownTimeout) {
+public record ServiceConfig(LogsConfig logs, Duration shutdownTimeout, boolean ownJvmMetrics) {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   public ServiceConfig {
@@ -19,9 +20,14 @@ public record ServiceConfig(LogsConfig logs, Duration shutdownTimeout) {
     }
   }
 
-  /** The default log settings at {@code logLevel}. */
+  /** With Rosetta's own JVM metrics on. */
+  public ServiceConfig(LogsConfig logs, Duration shutdownTimeout) {
+    this(logs, shutdownTimeout, true);
+  }
+
+  /** The default log settings at {@code logLevel}, Rosetta's own JVM metrics on. */
   public ServiceConfig(LogLevel logLevel, Duration shutdownTimeout) {
-    this(LogsConfig.ofLevel(logLevel), shutdownTimeout);
+    this(LogsConfig.ofLevel(logLevel), shutdownTimeout, true);
   }
 
   /** {@code service.telemetry.logs.level}. */
@@ -30,6 +36,6 @@ public record ServiceConfig(LogsConfig logs, Duration shutdownTimeout) {
   }
 
   public static ServiceConfig defaults() {
-    return new ServiceConfig(LogsConfig.defaults(), DEFAULT_SHUTDOWN_TIMEOUT);
+    return new ServiceConfig(LogsConfig.defaults(), DEFAULT_SHUTDOWN_TIMEOUT, true);
   }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Binds {@code service.telemetry}, the Collector's section for the service's own telemetry. What
  * maps onto Rosetta is taken ({@code logs.level}, {@code encoding}, {@code disable_caller}, {@code
- * disable_stacktrace}, {@code output_paths}, {@code initial_fields}, {@code metrics.level}); what
+ * disable_stacktrace}, {@code output_paths}, {@code initial_fields}, {@code metrics.level}, and
+ * Rosetta's own {@code metrics.own_jvm}); what
  * does not is refused with the reason, so a pasted Collector configuration says what to change
  * instead of failing on an unknown key. Stateless.
  */
@@ -17,13 +18,16 @@ final class TelemetryBinder {
 
   private TelemetryBinder() {}
 
-  static LogsConfig telemetry(ConfigNode n) {
+  /** {@code service.telemetry}: the log settings, and whether Rosetta's own JVM metrics are on. */
+  record Telemetry(LogsConfig logs, boolean ownJvm) {}
+
+  static Telemetry telemetry(ConfigNode n) {
     LogsConfig logs = n.section("logs", TelemetryBinder::logs);
-    n.optionalSection("metrics", TelemetryBinder::metrics);
+    boolean ownJvm = n.optionalSection("metrics", TelemetryBinder::metrics).orElse(Boolean.TRUE);
     refuse(n, "traces", "Rosetta handles metrics only and has no traces of its own: remove service.telemetry.traces");
     refuse(n, "resource", "Rosetta's own metrics carry no resource: they are served as they are on /metrics;"
         + " remove service.telemetry.resource");
-    return logs;
+    return new Telemetry(logs, ownJvm);
   }
 
   private static LogsConfig logs(ConfigNode n) {
@@ -89,7 +93,8 @@ final class TelemetryBinder {
     refuse(n, "address", OWN_METRICS + "; remove service.telemetry.metrics.address");
     refuse(n, "readers", OWN_METRICS + "; remove service.telemetry.metrics.readers");
     refuse(n, "views", "Rosetta's own metrics have no views; remove service.telemetry.metrics.views");
-    return Boolean.TRUE;
+    // Rosetta's own JVM and process metrics, read from its platform MBeans through the jvm views
+    return n.bool("own_jvm", true);
   }
 
   /** Reports {@code key}, when present, with {@code reason}; an absent key is left unknown. */

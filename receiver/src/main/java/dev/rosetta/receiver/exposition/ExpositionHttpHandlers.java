@@ -71,6 +71,15 @@ public final class ExpositionHttpHandlers {
    * body. Either way the failure is counted and logged with its reason.
    */
   public static HttpHandler metrics(ScrapeHandler scrape, Duration writeTimeout, ScrapeFailures failures) {
+    return metrics(scrape, writeTimeout, failures, () -> { });
+  }
+
+  /**
+   * {@link #metrics(ScrapeHandler, Duration, ScrapeFailures)}, running {@code beforeRender} (on the
+   * exposition thread) before a body is rendered: Rosetta's own JVM metrics are read then.
+   */
+  public static HttpHandler metrics(ScrapeHandler scrape, Duration writeTimeout, ScrapeFailures failures,
+      Runnable beforeRender) {
     return (ctx, req) -> {
       if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
         HttpResponses.send(ctx, req, 405, "text/plain; charset=utf-8",
@@ -89,6 +98,7 @@ public final class ExpositionHttpHandlers {
         ctx.writeAndFlush(resp);
         return;
       }
+      beforeRender.run();
       HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       headers(head, f);
       HttpUtil.setKeepAlive(head, keepAlive);
@@ -120,6 +130,36 @@ public final class ExpositionHttpHandlers {
       resp.headers().set(HttpHeaderNames.CONTENT_ENCODING, f.contentEncoding());
     }
     resp.headers().set(HttpHeaderNames.VARY, "Accept, Accept-Encoding");
+  }
+
+  /**
+   * {@code GET /status}: the status page, built and rendered on the exposition thread that runs
+   * this handler. The page loads nothing (no script, no external resource), which the
+   * Content-Security-Policy states; it is not cached. A failure to build it is answered 500 with the
+   * reason and logged.
+   */
+  public static HttpHandler status(java.util.function.Supplier<String> page) {
+    return (ctx, req) -> {
+      if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+        HttpResponses.send(ctx, req, 405, "text/plain; charset=utf-8",
+            "use GET\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("Allow", "GET, HEAD"));
+        return;
+      }
+      String html;
+      try {
+        html = page.get();
+      } catch (RuntimeException | StackOverflowError e) {
+        LOG.log(Level.WARNING, "the status page failed", e);
+        HttpResponses.text(ctx, req, 500, "status page failed: " + e + "\n");
+        return;
+      }
+      byte[] body = req.method().equals(HttpMethod.HEAD) ? new byte[0]
+          : html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      HttpResponses.send(ctx, req, 200, "text/html; charset=utf-8", body, Map.of(
+          "Cache-Control", "no-store",
+          "X-Content-Type-Options", "nosniff",
+          "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"));
+    };
   }
 
   /** {@code /healthz}: 200 while healthy; 503 with the fault once a background thread or task failed. */
@@ -190,6 +230,6 @@ public final class ExpositionHttpHandlers {
   }
 
   public static HttpHandler notFound() {
-    return (ctx, req) -> HttpResponses.text(ctx, req, 404, "not found: try /metrics, /healthz or /readyz\n");
+    return (ctx, req) -> HttpResponses.text(ctx, req, 404, "not found: try /metrics, /status, /healthz or /readyz\n");
   }
 }

@@ -104,7 +104,8 @@ public final class IngestService {
       preRejected += (int) limited.refused();
       preMessage = preMessage.isEmpty() ? limited.message() : preMessage + "; " + limited.message();
     }
-    MetricBatch batch = pipeline.get().process(decoded);
+    StageRefusals stageRefusals = new StageRefusals();
+    MetricBatch batch = pipeline.get().process(decoded, stageRefusals);
     SeriesStore.ApplyResult applied;
     try (SeriesStore.Ingest prepared = store.prepare(batch, source)) {
       MetricBatch out = prepared.forwardBatch();
@@ -119,15 +120,25 @@ public final class IngestService {
       }
       applied = store.commit(prepared);
     }
+    stageRefusals.byReason().forEach((reason, n) -> metrics.refused(transport, reason, n));
     applied.refusedByReason().forEach((reason, n) -> metrics.refused(transport, reason, n));
-    long rejected = preRejected + applied.refused();
-    metrics.accepted(transport, decoded.pointCount() - applied.refused());
-    String message = preMessage;
+    long rejected = preRejected + stageRefusals.total() + applied.refused();
+    metrics.accepted(transport, decoded.pointCount() - stageRefusals.total() - applied.refused());
+    String message = join(preMessage, stageRefusals.message());
     if (applied.refused() > 0) {
-      message = message.isEmpty() ? applied.message() : message + "; " + applied.message();
+      message = join(message, applied.message());
     }
     metrics.request(transport, rejected > 0 ? "partial" : IngestStatus.OK.outcome);
     return Outcome.ok(rejected, message);
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+  }
+
+  /** The stages in force (the status page finds the views there). */
+  public MetricStage pipeline() {
+    return pipeline.get();
   }
 
   /** Removes what a replacing source wrote (a scrape target that is gone); returns the series removed. */

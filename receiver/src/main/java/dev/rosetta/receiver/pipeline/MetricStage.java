@@ -11,11 +11,18 @@ import dev.rosetta.model.MetricBatch;
  * identity to skip work), otherwise a new one. A stage never mutates its input, does no I/O and
  * holds no lock across calls (it runs on the ingest threads, several at once, with other requests
  * waiting for them), and is called concurrently from many threads. A stage that drops data counts
- * what it dropped itself.
+ * what it dropped itself; a stage that refuses points for a data reason (they are the sender's
+ * problem: a view's output does not fit the input) records them in the request's {@link
+ * StageRefusals}, which the sender sees in {@code partial_success}.
  */
 @FunctionalInterface
 public interface MetricStage {
   MetricBatch process(MetricBatch batch);
+
+  /** {@link #process(MetricBatch)}, recording refused points in {@code refusals}. */
+  default MetricBatch process(MetricBatch batch, StageRefusals refusals) {
+    return process(batch);
+  }
 
   /** The stage that changes nothing. */
   static MetricStage identity() {

@@ -17,14 +17,24 @@ public final class Pipeline implements MetricStage {
 
   @Override
   public MetricBatch process(MetricBatch batch) {
+    return process(batch, new StageRefusals());
+  }
+
+  @Override
+  public MetricBatch process(MetricBatch batch, StageRefusals refusals) {
     MetricBatch b = batch;
     for (MetricStage s : stages) {
-      b = s.process(b);
+      b = s.process(b, refusals);
       if (b.resources().isEmpty()) {
         return b;
       }
     }
     return b;
+  }
+
+  /** The stages, in order. */
+  public List<MetricStage> stages() {
+    return stages;
   }
 
   public int size() {

@@ -20,6 +20,7 @@ import dev.rosetta.model.view.View;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
+import dev.rosetta.receiver.telemetry.ViewStatistics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -90,22 +91,45 @@ public final class ViewsStage implements MetricStage {
   private final ViewSet views;
   private final Unmatched unmatched;
   private final Counter counter;
+  private final ViewStatistics statistics;
   private final java.util.Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** The origin step of each view, {@code view <id> (<file>#<index>)}, built once per view. */
   private final Map<View, String> viewSteps = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ViewsStage(ViewSet views, Unmatched unmatched, Counter counter) {
+    this(views, unmatched, counter, new ViewStatistics());
+  }
+
+  /** @param statistics receives the points each view matched and the names no view matched */
+  public ViewsStage(ViewSet views, Unmatched unmatched, Counter counter, ViewStatistics statistics) {
     this.views = Objects.requireNonNull(views, "views");
     this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
     this.counter = Objects.requireNonNull(counter, "counter");
+    this.statistics = Objects.requireNonNull(statistics, "statistics");
   }
 
   public ViewSet views() {
     return views;
   }
 
+  /** What happens to a metric no view matches. */
+  public Unmatched unmatched() {
+    return unmatched;
+  }
+
   @Override
   public MetricBatch process(MetricBatch batch) {
+    return process(batch, new StageRefusals());
+  }
+
+  /**
+   * Maps the batch; the points of a view that cannot map its input (its output does not fit the
+   * input's type, a value it cannot derive) are recorded in {@code refusals} under {@value
+   * #REFUSAL_REASON}, and counted {@code invalid}.
+   */
+  @Override
+  public MetricBatch process(MetricBatch batch, StageRefusals refusals) {
+    Map<String, Long> unmatchedNames = new HashMap<>();
     long mapped = 0;
     long dropped = 0;
     long invalid = 0;
@@ -139,20 +163,27 @@ public final class ViewsStage implements MetricStage {
               int lost = merge(out, sem, rank(r), quantity);
               mapped += sem.points().size() - lost;
               duplicates += lost;
+              statistics.hit(r.decision().viewId().orElse("?"), n);
               if (r.droppedPoints() > 0) {
                 invalid += r.droppedPoints();
+                refusals.refuse(REFUSAL_REASON, r.droppedPoints(), describe(r));
                 logOnce(r);
               }
             }
-            case DROPPED -> dropped += n;
+            case DROPPED -> {
+              dropped += n;
+              statistics.hit(r.decision().viewId().orElse("?"), n);
+            }
             case OMITTED -> {
               // counted through omittedPoints above
             }
             case INVALID -> {
               invalid += n;
+              refusals.refuse(REFUSAL_REASON, n, describe(r));
               logOnce(r);
             }
             case UNMATCHED -> {
+              unmatchedNames.merge(m.name(), (long) n, Long::sum);
               if (unmatched == Unmatched.PASSTHROUGH) {
                 String quantity = quantity(m, null);
                 Metric through = quantity == null || quantity.equals(m.receivedName())
@@ -203,6 +234,7 @@ public final class ViewsStage implements MetricStage {
     count("duplicate", duplicates);
     count("omitted", omitted);
     count("overlay", overlaid);
+    statistics.unmatched(unmatchedNames);
     return new MetricBatch(resources);
   }
 
@@ -358,11 +390,19 @@ public final class ViewsStage implements MetricStage {
     }
   }
 
+  /** The reason label of points a view cannot map, in the refusal counts and {@code partial_success}. */
+  public static final String REFUSAL_REASON = "view_invalid";
+
+  private static String describe(ViewResult r) {
+    return "view " + r.decision().viewId().orElse("?") + " could not map " + r.decision().input() + ": "
+        + r.problem().orElse("invalid output");
+  }
+
   private void logOnce(ViewResult r) {
     String id = r.decision().viewId().orElse("?");
     if (logged.size() < 1000 && logged.add(id + "\u0000" + r.problem().orElse(""))) {
-      LOG.warning("view " + id + " could not map " + r.decision().input() + ": " + r.problem().orElse("invalid output")
-          + " (counted in rosetta_views_points_total{outcome=\"invalid\"}; logged once)");
+      LOG.warning(describe(r) + " (its points are refused: partial_success, rosetta_receiver_refused_points_total"
+          + "{reason=\"" + REFUSAL_REASON + "\"} and rosetta_views_points_total{outcome=\"invalid\"}; logged once)");
     }
   }
 

@@ -64,6 +64,8 @@ final class ScrapeLoop {
   private boolean stopped;
   private Set<Long> previousSeries = Set.of();
   private String lastProblem = "";
+  /** The last scrape, for the status page: null before the first one. */
+  private volatile ScrapeManager.LastScrape last;
   private long firstTickNanos;
   private long ticks;
 
@@ -97,6 +99,19 @@ final class ScrapeLoop {
 
   ScrapeTarget target() {
     return target;
+  }
+
+  /** The target's last scrape; null before its first. */
+  ScrapeManager.LastScrape last() {
+    return last;
+  }
+
+  String jobName() {
+    return job.config.jobName();
+  }
+
+  String receiver() {
+    return job.receiver;
   }
 
   /** Schedules the scrapes: the first at the target's offset, then every interval. */
@@ -235,6 +250,8 @@ final class ScrapeLoop {
         failure = ScrapeFailure.OVERLOADED;
         problem = outcome.message();
       }
+      last = new ScrapeManager.LastScrape(startMillis, duration, failure == null,
+          failure == null ? "" : failure.label + ": " + problem);
       if (failure == null) {
         previousSeries = result.series();
         metrics.duration.labels(job.receiver, job.config.jobName()).observe((System.nanoTime() - startNanos) / 1e9);

@@ -191,6 +191,44 @@ public final class ScrapeManager implements AutoCloseable {
     return List.of();
   }
 
+  /**
+   * A target's last scrape: when it started, how long it took, whether it succeeded ({@code up})
+   * and, when not, why ({@code reason: message}).
+   */
+  public record LastScrape(long startMillis, double durationSeconds, boolean up, String error) {}
+
+  /** A target as the status page shows it; {@code last} is null before its first scrape. */
+  public record TargetStatus(String receiver, String job, ScrapeTarget target, LastScrape last) {}
+
+  /** Targets known now. */
+  public synchronized int targetCount() {
+    int n = 0;
+    for (ScrapePool p : pools) {
+      n += p.targets().size();
+    }
+    return n;
+  }
+
+  /**
+   * At most {@code limit} targets, those down first (a failing target is what the status page is
+   * read for), then by job and URL.
+   */
+  public List<TargetStatus> status(int limit) {
+    List<TargetStatus> out = new ArrayList<>();
+    List<ScrapePool> all;
+    synchronized (this) {
+      all = new ArrayList<>(pools);
+    }
+    for (ScrapePool p : all) {
+      for (ScrapeLoop l : p.loops()) {
+        out.add(new TargetStatus(l.receiver(), l.jobName(), l.target(), l.last()));
+      }
+    }
+    out.sort(java.util.Comparator.comparing((TargetStatus t) -> t.last() == null || t.last().up())
+        .thenComparing(TargetStatus::job).thenComparing(t -> t.target().url().toString()));
+    return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+  }
+
   /** Scrapes every target of every job now (tests and the benchmark). */
   public synchronized void scrapeAllNow() {
     for (ScrapePool p : pools) {

@@ -153,6 +153,11 @@ final class ScrapePool {
     }
   }
 
+  /** The active targets' loops, for the status page. */
+  synchronized List<ScrapeLoop> loops() {
+    return new ArrayList<>(loops.values());
+  }
+
   /** The active targets, for tests and status. */
   synchronized List<ScrapeTarget> targets() {
     List<ScrapeTarget> out = new ArrayList<>();

@@ -176,6 +176,8 @@ public final class SeriesStore implements StoreView {
   /** What each replacing source wrote in its last committed batch. */
   private final ConcurrentHashMap<ReplacingSource, java.util.Set<Written>> replacing = new ConcurrentHashMap<>();
   private final AtomicLong stale = new AtomicLong();
+  /** The description of the latest family's first collision ("" before any). */
+  private volatile String lastCollision = "";
 
   public SeriesStore(Settings settings, LongSupplier clockMillis, Predicate<String> reservedName) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -1399,6 +1401,44 @@ public final class SeriesStore implements StoreView {
     return List.copyOf(families.values());
   }
 
+  /**
+   * The first collision of the family that collided last, as logged (once per family); "" while
+   * nothing collided.
+   */
+  public String lastCollision() {
+    return lastCollision;
+  }
+
+  /** A family's size, for the status page. */
+  public record FamilySize(String name, String type, int series, boolean aggregated) {}
+
+  /**
+   * The {@code n} families with the most series, largest first (ties by name). Walks every family
+   * once, keeping {@code n} in a heap: O(families · log n), no lock held.
+   */
+  public java.util.List<FamilySize> largestFamilies(int n) {
+    java.util.PriorityQueue<FamilySize> heap = new java.util.PriorityQueue<>(
+        java.util.Comparator.comparingInt(FamilySize::series).thenComparing(FamilySize::name,
+            java.util.Comparator.reverseOrder()));
+    for (Family f : families.values()) {
+      FamilySize size = new FamilySize(f.name, f.type.word(), f.series.size(), f.aggregation != null);
+      if (heap.size() < n) {
+        heap.add(size);
+      } else if (n > 0 && heap.comparator().compare(size, heap.peek()) > 0) {
+        heap.poll();
+        heap.add(size);
+      }
+    }
+    java.util.List<FamilySize> out = new java.util.ArrayList<>(heap);
+    out.sort(heap.comparator().reversed());
+    return out;
+  }
+
+  /** The per-family series limit in force (0 = unlimited). */
+  public int maxSeriesPerFamily() {
+    return limits[1];
+  }
+
   @Override
   public Map<Labels, Labels> targets() {
     Map<Labels, Labels> out = new LinkedHashMap<>();
@@ -1439,10 +1479,12 @@ public final class SeriesStore implements StoreView {
         break;
       }
     }
-    logOnce("collision\u0000" + family.name, Level.WARNING, "family " + family.name + ": two sources land on series "
+    String what = "family " + family.name + ": two sources land on series "
         + (labels == null ? "?" : labels) + ". It is held by "
         + (holder == null ? "an earlier source" : holder.describe(holderAttributes)) + "; the points of "
-        + c.owner().describe(p.receivedLabels()) + " are refused (rosetta_store_refused_points_total{reason="
+        + c.owner().describe(p.receivedLabels()) + " are refused";
+    lastCollision = what;
+    logOnce("collision\u0000" + family.name, Level.WARNING, what + " (rosetta_store_refused_points_total{reason="
         + "\"collision\"}). Keep a label that tells them apart, or declare an aggregate: rule for the family."
         + " Logged once per family.");
   }

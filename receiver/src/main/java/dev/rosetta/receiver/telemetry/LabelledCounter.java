@@ -39,6 +39,13 @@ public final class LabelledCounter extends Collector {
     return a == null ? 0 : a.sum();
   }
 
+  /** The value of every label combination counted so far, by label values. */
+  public Map<List<String>, Double> values() {
+    Map<List<String>, Double> out = new java.util.LinkedHashMap<>();
+    children.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
   /** The sum over every label combination. */
   public double total() {
     double t = 0;

@@ -24,6 +24,8 @@ public final class SelfMetrics {
           + "unmatched_passthrough, unmatched_dropped, duplicate: a series another name of the batch gave, "
           + "omitted as undefined values, overlay: made in addition by an overlay set).", "outcome");
 
+  private final ViewStatistics viewStatistics = new ViewStatistics();
+
   public SelfMetrics(CollectorRegistry registry) {
     this.registry = registry;
     registry.register(BuildInfo.current());
@@ -32,6 +34,26 @@ public final class SelfMetrics {
     registry.register(requests);
     registry.register(accepted);
     registry.register(refused);
+  }
+
+  /** Points per view and the most frequent unmatched names (the status page shows them). */
+  public ViewStatistics viewStatistics() {
+    return viewStatistics;
+  }
+
+  /** Requests by (transport, outcome), for the status page. */
+  public java.util.Map<java.util.List<String>, Double> requestCounts() {
+    return requests.values();
+  }
+
+  /** Accepted points by transport, for the status page. */
+  public java.util.Map<java.util.List<String>, Double> acceptedCounts() {
+    return accepted.values();
+  }
+
+  /** Refused points by (transport, reason), for the status page. */
+  public java.util.Map<java.util.List<String>, Double> refusedCounts() {
+    return refused.values();
   }
 
   public CollectorRegistry registry() {

@@ -35,6 +35,12 @@ final class RunningRosetta implements AutoCloseable {
     service.start();
   }
 
+  /**
+   * Rosetta's own JVM metrics off: for tests that compare whole expositions, which the service's
+   * own series (job="rosetta") would make differ.
+   */
+  static final String NO_OWN_JVM = "service: {telemetry: {metrics: {own_jvm: false}}}\n";
+
   static RunningRosetta withYaml(String yaml, com.google.inject.Module overrides) throws Exception {
     return new RunningRosetta(yaml, overrides, true);
   }

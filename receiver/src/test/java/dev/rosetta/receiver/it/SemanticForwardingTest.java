@@ -26,12 +26,13 @@ class SemanticForwardingTest {
               replacement: go_gogc
         service:
           shutdown_timeout: 2s
+          telemetry: {metrics: {own_jvm: false}}
         """.formatted(port);
   }
 
   @Test
   void aDownstreamRosettaDerivesTheSameFamiliesAndLabels() throws Exception {
-    try (RunningRosetta downstream = new RunningRosetta("");
+    try (RunningRosetta downstream = new RunningRosetta(RunningRosetta.NO_OWN_JVM);
         RunningRosetta upstream = new RunningRosetta(forwardTo(downstream.service.grpcAddress().orElseThrow()
             .getPort()))) {
       HttpResponse<String> resp = SemanticPipelineTest.postJson(upstream, "/v1/go/runtime-metrics",

@@ -145,7 +145,7 @@ class SemanticPipelineTest {
 
   @Test
   void goSnapshotNativelyAndOverOtlpGivesIdenticalExpositionWithEveryMetricMapped() throws Exception {
-    try (RunningRosetta nativeSide = new RunningRosetta(""); RunningRosetta otlpSide = new RunningRosetta("")) {
+    try (RunningRosetta nativeSide = new RunningRosetta(RunningRosetta.NO_OWN_JVM); RunningRosetta otlpSide = new RunningRosetta(RunningRosetta.NO_OWN_JVM)) {
       HttpResponse<String> resp = postJson(nativeSide, "/v1/go/runtime-metrics", goNativeBody());
       assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
       ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1",
@@ -228,7 +228,7 @@ class SemanticPipelineTest {
 
   @Test
   void jolokiaBulkFromThisJvmGivesTheJvmSemanticFamilies() throws Exception {
-    try (RunningRosetta rosetta = new RunningRosetta("")) {
+    try (RunningRosetta rosetta = new RunningRosetta(RunningRosetta.NO_OWN_JVM)) {
       HttpResponse<String> resp = postJson(rosetta, "/v1/jvm/jolokia?service.name=orders&service.instance.id=jvm-1",
           jolokiaBulkFromThisJvm());
       assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);

@@ -62,6 +62,8 @@ class JolokiaReceiverTest {
                   static_configs: [{targets: ["%s"], labels: {cluster: c1}}]
         exporters:
           prometheus: {endpoint: "127.0.0.1:0"}
+        service:
+          telemetry: {metrics: {own_jvm: false}}   # only the families the agent answered
         """.formatted(agent.address());
     svc = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
     svc.start();
