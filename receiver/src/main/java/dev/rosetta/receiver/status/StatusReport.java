@@ -285,6 +285,13 @@ public final class StatusReport {
 
   // ---- series ----
 
+  /** The limits section's label limits (0: none), as the configuration writes them. */
+  private static String labelLimits(dev.rosetta.receiver.config.LimitsConfig l) {
+    return "label_limit " + limit(l.labelLimit()) + ", label_name_length_limit "
+        + limit(l.labelNameLengthLimit()) + ", label_value_length_limit " + limit(l.labelValueLengthLimit())
+        + " (scrape jobs have their own)";
+  }
+
   private StatusPage.Section series() {
     SeriesStore s = parts.store();
     List<StatusPage.Fact> facts = List.of(
@@ -292,8 +299,7 @@ public final class StatusReport {
         new StatusPage.Fact("series per family", "at most " + limit(s.maxSeriesPerFamily())),
         new StatusPage.Fact("families", Integer.toString(s.familyCount())),
         new StatusPage.Fact("series expired", Long.toString(s.expiredSeries())),
-        new StatusPage.Fact("label limits", "per scrape job: label_limit, label_name_length_limit,"
-            + " label_value_length_limit (see the components above)"));
+        new StatusPage.Fact("label limits", labelLimits(config.limits())));
     List<List<String>> rows = new ArrayList<>();
     for (SeriesStore.FamilySize f : s.largestFamilies(TOP)) {
       rows.add(List.of(f.name(), f.type(), Integer.toString(f.series()), f.aggregated() ? "yes" : "no"));
