@@ -8,6 +8,7 @@ import dev.rosetta.receiver.config.ConfigError;
 import dev.rosetta.receiver.config.ConfigErrors;
 import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.config.FileCheck;
+import dev.rosetta.receiver.config.PipelineConfig;
 import dev.rosetta.receiver.config.Positions;
 import dev.rosetta.receiver.config.RelabelSettings;
 import dev.rosetta.receiver.pipeline.RelabelReach;
@@ -100,6 +101,19 @@ public final class ConfigCheck {
           r.nameValidation())) {
         relabel.add(new ConfigError(config.source(), "relabel." + key + "[" + f.index() + "]." + f.field(), "",
             "rule " + (f.index() + 1) + ": " + f.message()).locatedBy(positions));
+      }
+    }
+    // relabel processors a pipeline places: before the views they see what the input stage sees,
+    // after them what the output stage sees
+    for (PipelineConfig.Stage stage : config.pipeline().stages()) {
+      if (!(stage instanceof PipelineConfig.Relabel p)
+          || !(p.label().equals("relabel") || p.label().startsWith("relabel/"))) {
+        continue;
+      }
+      RelabelStage.Kind kind = p.beforeViews() ? RelabelStage.Kind.INPUT : RelabelStage.Kind.OUTPUT;
+      for (RelabelReach.Finding f : RelabelReach.check(kind, p.rules(), r.nameValidation())) {
+        relabel.add(new ConfigError(config.source(), "processors." + p.label() + ".metric_relabel_configs["
+            + f.index() + "]." + f.field(), "", "rule " + (f.index() + 1) + ": " + f.message()).locatedBy(positions));
       }
     }
     List<String> out = new ArrayList<>();

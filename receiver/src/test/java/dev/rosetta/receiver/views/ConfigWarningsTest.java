@@ -56,6 +56,42 @@ class ConfigWarningsTest {
   }
 
   @Test
+  void relabelProcessorsArePlacedByThePipelineAndCheckedAsTheStageTheyStandFor() throws Exception {
+    List<String> w = warnings(
+        """
+        receivers:
+          otlp:
+            protocols: {http: {endpoint: "127.0.0.1:0"}}
+        processors:
+          relabel/raw:
+            metric_relabel_configs:
+              - action: labeldrop
+                regex: otel_scope_.*
+          relabel/late:
+            metric_relabel_configs:
+              - action: labeldrop
+                regex: go_cpu_detailed_state
+              - action: replace
+                target_label: job
+                replacement: x
+          semantic_views: {}
+        exporters:
+          prometheus: {endpoint: "127.0.0.1:0"}
+        service:
+          pipelines:
+            metrics:
+              receivers: [otlp]
+              processors: [relabel/raw, semantic_views, relabel/late]
+              exporters: [prometheus]
+        """);
+    // before the views the scope labels do not exist yet; after them, job exists but is never changed
+    assertThat(w).hasSize(2);
+    assertThat(w.get(0)).contains(":8:16: processors.relabel/raw.metric_relabel_configs[0].regex: rule 1:"
+        + " labeldrop \"otel_scope_.*\" can never have an effect");
+    assertThat(w.get(1)).contains("processors.relabel/late.metric_relabel_configs[1]").contains("rule 2");
+  }
+
+  @Test
   void eachStageIsCheckedAgainstTheLabelsItSeesAndCanChange() throws Exception {
     List<String> w = warnings(
         """
