@@ -126,7 +126,13 @@ class FileQueueTest {
         c.tls(), c.headers(), c.compression(), c.timeout(), c.sendingQueue(), c.retryOnFailure(), c.batch()));
     assertThat(await(() -> second.stats().sentPoints() == points, WAIT)).isTrue();
     assertThat(second.stats().recoveredPoints()).isEqualTo(points);
-    assertThat(OtlpRequests.pointIds(sink.acceptedRequests())).isEqualTo(OtlpRequests.pointIds(offered));
+    List<String> delivered = OtlpRequests.pointIds(sink.acceptedRequests());
+    List<String> wanted = OtlpRequests.pointIds(offered);
+    // a call of the first exporter cut off by its shutdown may still reach the downstream once it is
+    // back (its outcome unknown, the record stays on disk): at least once, and the queue in order
+    assertThat(delivered.size()).isGreaterThanOrEqualTo(wanted.size());
+    assertThat(delivered.subList(delivered.size() - wanted.size(), delivered.size())).isEqualTo(wanted);
+    assertThat(wanted).containsAll(delivered);
     second.shutdown(Duration.ofSeconds(2));
 
     OtlpExporter third = exporter(c -> c);
