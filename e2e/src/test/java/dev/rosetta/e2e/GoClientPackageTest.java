@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +25,7 @@ class GoClientPackageTest {
       Path log = Peers.logDir(getClass()).resolve(command.get(1) + ".log");
       ProcessBuilder pb = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile());
-      Map<String, String> env = pb.environment();
-      env.put("HOME", work.resolve("home").toString());
-      env.put("GOCACHE", work.resolve("cache").toString());
-      env.put("GOPATH", work.resolve("gopath").toString());
-      env.put("GOPROXY", "off");
-      env.put("GOFLAGS", "-mod=mod");
-      env.put("GOTOOLCHAIN", "local");
-      env.put("CGO_ENABLED", "0");
-      env.remove("GO111MODULE");
+      Peers.offlineGoEnvironment(pb.environment(), work);
       Process p = pb.start();
       if (!p.waitFor(300, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,15 +38,7 @@ final class GoRuntimeSender {
           .directory(sources().toFile())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
-      Map<String, String> env = pb.environment();
-      env.put("HOME", work.resolve("home").toString());
-      env.put("GOCACHE", work.resolve("cache").toString());
-      env.put("GOPATH", work.resolve("gopath").toString());
-      env.put("GOPROXY", "off");
-      env.put("GOFLAGS", "-mod=mod");
-      env.put("GOTOOLCHAIN", "local");
-      env.put("CGO_ENABLED", "0");
-      env.remove("GO111MODULE");
+      Peers.offlineGoEnvironment(pb.environment(), work);
       Process p = pb.start();
       if (!p.waitFor(180, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -47,14 +47,8 @@ final class GoSnapshots {
     ProcessBuilder pb = new ProcessBuilder(go.toString(), "build", "-o", out.toString(), ".")
         .directory(sources().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
-    env.put("HOME", work.resolve("home").toString());
-    env.put("GOCACHE", cache.toString());
-    env.put("GOPATH", work.resolve("gopath").toString());
-    env.put("GOPROXY", "off");
-    env.put("GOFLAGS", "-mod=mod");
-    env.put("GOTOOLCHAIN", "local");
-    env.put("CGO_ENABLED", "0");
-    env.remove("GO111MODULE");
+    Peers.offlineGoEnvironment(env, work);
+    env.put("GOCACHE", cache.toString()); // kept between runs
     env.remove("GOROOT");
     long start = System.nanoTime();
     Process p = pb.start();

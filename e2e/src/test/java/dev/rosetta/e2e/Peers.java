@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -28,6 +29,21 @@ final class Peers {
   }
 
   private Peers() {}
+
+  /**
+   * A Go toolchain's environment for an offline build under {@code work}: its own home, cache and
+   * GOPATH, no module proxy, the local toolchain only, no cgo.
+   */
+  static void offlineGoEnvironment(Map<String, String> env, Path work) {
+    env.put("HOME", work.resolve("home").toString());
+    env.put("GOCACHE", work.resolve("cache").toString());
+    env.put("GOPATH", work.resolve("gopath").toString());
+    env.put("GOPROXY", "off");
+    env.put("GOFLAGS", "-mod=mod");
+    env.put("GOTOOLCHAIN", "local");
+    env.put("CGO_ENABLED", "0");
+    env.remove("GO111MODULE");
+  }
 
   /** The e2e module's directory (Surefire sets {@code basedir}; the working directory otherwise). */
   static Path moduleDir() {
