@@ -178,9 +178,6 @@ public final class RosettaModule extends AbstractModule {
         System::currentTimeMillis,
         name -> name.startsWith("rosetta_") || name.equals("target_info"));
     store.setAggregation(AggregationRules.of(config.aggregate()));
-    if (exposesSeries(config)) {
-      registry.register(new StoreCollector(store, p.exposition()));
-    }
     registry.register(new StoreMetrics(store));
     return store;
   }
@@ -235,8 +232,10 @@ public final class RosettaModule extends AbstractModule {
 
   @Provides
   @Singleton
-  ScrapeHandler scrapeHandler(CollectorRegistry registry) {
-    return new ScrapeHandler(registry, config.exporters().prometheus().exposition().enableOpenMetrics());
+  ScrapeHandler scrapeHandler(CollectorRegistry registry, SeriesStore store) {
+    PrometheusExporterConfig.Exposition exposition = config.exporters().prometheus().exposition();
+    return new ScrapeHandler(registry, exposesSeries(config) ? new StoreCollector(store, exposition) : null,
+        exposition.enableOpenMetrics());
   }
 
   @Provides

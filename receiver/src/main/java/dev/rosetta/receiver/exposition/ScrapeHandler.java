@@ -1,5 +1,6 @@
 package dev.rosetta.receiver.exposition;
 
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.ByteArrayOutputStream;
@@ -7,7 +8,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
@@ -17,10 +18,13 @@ import java.util.zip.GZIPOutputStream;
  * OpenMetrics 1.0.0, when {@code enable_open_metrics} allows it), gzip by {@code Accept-Encoding},
  * optional {@code name[]} filter. The one place that knows the exposition library.
  *
- * <p>The body is written as it is produced ({@link #write}): metric families are collected one at a
- * time from the registry (the series store hands them out lazily), rendered through a 64 KiB
- * character buffer, compressed on the way when asked, and passed to the transport's stream, which
- * sends each chunk as it fills. Nothing holds the whole body. Thread-safe.
+ * <p>The body is written as it is produced ({@link #write}): the registry's metric families, then
+ * the series store's, rendered into a 64 KiB byte buffer, compressed on the way when asked, and
+ * passed to the transport's stream, which sends each chunk as it fills. Nothing holds the whole
+ * body. In the text format 0.0.4 without a filter (what Prometheus gets unless OpenMetrics is
+ * enabled) the store's series are written straight from the store ({@link
+ * StoreCollector#writeText004}); otherwise the store's families go through simpleclient like the
+ * registry's. Thread-safe.
  */
 public final class ScrapeHandler {
   /** How the body will be written: its media type and {@code Content-Encoding} ("" when none). */
@@ -30,20 +34,32 @@ public final class ScrapeHandler {
   public record Response(String contentType, String contentEncoding, byte[] body) {}
 
   private final CollectorRegistry registry;
+  /** The store's collector, alone in a registry of its own; null when the store is not shown. */
+  private final StoreCollector store;
+  private final CollectorRegistry storeRegistry;
   private final boolean openMetrics;
 
-  /** The text format 0.0.4 whatever the scraper asks for (the exporter's default). */
+  /** The registry's families in the text format 0.0.4 whatever the scraper asks for. */
   public ScrapeHandler(CollectorRegistry registry) {
-    this(registry, false);
+    this(registry, null, false);
   }
 
   /**
+   * @param store the series store's families, shown after the registry's; null for none (it must
+   *     not be registered in {@code registry} as well)
    * @param openMetrics whether a scraper that asks for OpenMetrics gets it ({@code
    *     enable_open_metrics}); otherwise every scrape gets the text format 0.0.4
    */
-  public ScrapeHandler(CollectorRegistry registry, boolean openMetrics) {
+  public ScrapeHandler(CollectorRegistry registry, StoreCollector store, boolean openMetrics) {
     this.registry = registry;
+    this.store = store;
     this.openMetrics = openMetrics;
+    if (store != null) {
+      storeRegistry = new CollectorRegistry();
+      storeRegistry.register(store);
+    } else {
+      storeRegistry = null;
+    }
   }
 
   /** The media type for a request's {@code Accept} header (null when absent). */
@@ -64,10 +80,14 @@ public final class ScrapeHandler {
   public void write(Format format, Set<String> names, OutputStream out) throws IOException {
     Gate gate = new Gate(out);
     OutputStream target = format.contentEncoding().equals("gzip") ? new GZIPOutputStream(gate, 1 << 16) : gate;
-    Writer w = new Utf8Writer(target);
+    ExpositionWriter w = new ExpositionWriter(target);
     try {
-      var samples = names.isEmpty() ? registry.metricFamilySamples() : registry.filteredMetricFamilySamples(names);
-      TextFormat.writeFormat(format.contentType(), w, samples);
+      if (store != null && names.isEmpty() && format.contentType().equals(TextFormat.CONTENT_TYPE_004)) {
+        TextFormat.write004(w, registry.metricFamilySamples());
+        store.writeText004(w);
+      } else {
+        TextFormat.writeFormat(format.contentType(), w, families(registry, names));
+      }
     } catch (IOException | RuntimeException | Error e) {
       gate.shut();
       try {
@@ -78,6 +98,25 @@ public final class ScrapeHandler {
       throw e;
     }
     w.close();
+  }
+
+  private Enumeration<Collector.MetricFamilySamples> families(CollectorRegistry r, Set<String> names) {
+    var own = names.isEmpty() ? r.metricFamilySamples() : r.filteredMetricFamilySamples(names);
+    if (storeRegistry == null) {
+      return own;
+    }
+    var stored = names.isEmpty() ? storeRegistry.metricFamilySamples() : storeRegistry.filteredMetricFamilySamples(names);
+    return new Enumeration<>() {
+      @Override
+      public boolean hasMoreElements() {
+        return own.hasMoreElements() || stored.hasMoreElements();
+      }
+
+      @Override
+      public Collector.MetricFamilySamples nextElement() {
+        return own.hasMoreElements() ? own.nextElement() : stored.nextElement();
+      }
+    };
   }
 
   /** Passes bytes on until shut; after that drops writes and does not close the stream below. */

@@ -6,6 +6,7 @@ import dev.rosetta.receiver.store.StoreView;
 import dev.rosetta.receiver.store.StoreView.SeriesSnapshot;
 import dev.rosetta.receiver.store.StoreView.StoreFamily;
 import io.prometheus.client.Collector;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import java.util.Map;
  *
  * <p>Families are built one at a time as the scrape iterates over them ({@link #collect()} returns
  * a list whose iterator builds each family when it is reached), so a scrape of a large store holds
- * the samples of one family at a time, not of the whole store. Thread-safe.
+ * the samples of one family at a time, not of the whole store. {@link #writeText004} renders the
+ * same families in the text format 0.0.4 straight from the series, without sample objects: what
+ * {@code /metrics} serves by default ({@link ScrapeHandler}). Thread-safe.
  */
 public final class StoreCollector extends Collector {
   private final StoreView store;
@@ -135,6 +138,183 @@ public final class StoreCollector extends Collector {
     @Override
     public int size() {
       return all().size();
+    }
+  }
+
+  /**
+   * Writes every family with series, then {@code target_info}, in the text format 0.0.4 — the bytes
+   * simpleclient's {@code TextFormat.write004} writes for {@link #collect()}'s families, without
+   * building sample objects: each sample name is encoded once per family, each series' labels once
+   * per series (a histogram's bucket lines repeat them), and each {@code le} once per bounds array.
+   */
+  void writeText004(ExpositionWriter w) throws IOException {
+    LabelBlocks blocks = new LabelBlocks();
+    for (StoreFamily f : store.families()) {
+      List<SeriesSnapshot> series = f.series();
+      if (series.isEmpty()) {
+        continue;
+      }
+      String name = prefix + f.name();
+      switch (f.type()) {
+        case COUNTER -> {
+          // as simpleclient names a counter: samples base_total, the family base_total too, where
+          // base ends in _total itself it loses it once more in the family name
+          String base = withoutTotal(name);
+          header(w, withoutTotal(base) + "_total", f.help().isEmpty() ? base : f.help(), "counter");
+          byte[] sampleName = ascii(base + "_total");
+          for (SeriesSnapshot s : series) {
+            line(w, sampleName, blocks.of(labels(s.labels())), null, s.value(), timestamp(s));
+          }
+        }
+        case GAUGE, UP_DOWN_COUNTER -> {
+          header(w, name, f.help().isEmpty() ? name : f.help(), "gauge");
+          byte[] sampleName = ascii(name);
+          for (SeriesSnapshot s : series) {
+            line(w, sampleName, blocks.of(labels(s.labels())), null, s.value(), timestamp(s));
+          }
+        }
+        case HISTOGRAM -> {
+          header(w, name, f.help().isEmpty() ? name : f.help(), "histogram");
+          byte[] bucket = ascii(name + "_bucket");
+          byte[] count = ascii(name + "_count");
+          byte[] sum = ascii(name + "_sum");
+          double[] lastBounds = null;
+          byte[][] le = null;
+          for (SeriesSnapshot s : series) {
+            double[] bounds = s.bounds();
+            if (bounds != lastBounds && !java.util.Arrays.equals(bounds, lastBounds)) {
+              le = new byte[bounds.length + 1][];
+              for (int i = 0; i <= bounds.length; i++) {
+                le[i] = blocks.extra("le", i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf");
+              }
+            }
+            lastBounds = bounds;
+            byte[] block = blocks.of(labels(s.labels()).without("le"));
+            Long ts = timestamp(s);
+            long[] counts = s.counts();
+            long cumulative = 0;
+            for (int i = 0; i <= bounds.length; i++) {
+              cumulative += i < bounds.length ? counts[i] : 0;
+              line(w, bucket, block, le[i], i < bounds.length ? cumulative : s.count(), ts);
+            }
+            line(w, count, block, null, s.count(), ts);
+            if (!Double.isNaN(s.sum())) {
+              line(w, sum, block, null, s.sum(), ts);
+            }
+          }
+        }
+        case SUMMARY -> {
+          header(w, name, f.help().isEmpty() ? name : f.help(), "summary");
+          byte[] sampleName = ascii(name);
+          byte[] count = ascii(name + "_count");
+          byte[] sum = ascii(name + "_sum");
+          for (SeriesSnapshot s : series) {
+            double[] q = s.quantiles();
+            double[] qv = s.quantileValues();
+            Long ts = timestamp(s);
+            Labels l = labels(s.labels()).without("quantile");
+            for (int i = 0; i < q.length; i++) {
+              line(w, sampleName, blocks.of(l.with("quantile", Collector.doubleToGoString(q[i]))), null, qv[i], ts);
+            }
+            byte[] block = blocks.of(l);
+            line(w, count, block, null, s.count(), ts);
+            line(w, sum, block, null, s.sum(), ts);
+          }
+        }
+        default -> throw new IllegalStateException("unknown type " + f.type());
+      }
+    }
+    Map<Labels, Labels> targets = store.targets();
+    if (!targets.isEmpty()) {
+      header(w, "target_info", "Target metadata", "gauge");
+      byte[] sampleName = ascii("target_info");
+      for (var e : targets.entrySet()) {
+        Labels.Builder b = e.getValue().toBuilder();
+        e.getKey().forEach(b::put);
+        line(w, sampleName, blocks.of(b.build()), null, 1, null);
+      }
+    }
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String withoutTotal(String name) {
+    return name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+  }
+
+  private static void header(ExpositionWriter w, String name, String help, String type) throws IOException {
+    w.ascii("# HELP ");
+    w.ascii(name);
+    w.ascii(' ');
+    w.escapedHelp(help);
+    w.ascii("\n# TYPE ");
+    w.ascii(name);
+    w.ascii(' ');
+    w.ascii(type);
+    w.ascii('\n');
+  }
+
+  /**
+   * One sample line: the name, the series' label block ({@code {name="value",...}} without its
+   * closing brace; null when the series has no labels), one more label last when {@code extra} is
+   * not null, the value and the timestamp.
+   */
+  private static void line(ExpositionWriter w, byte[] name, byte[] block, byte[] extra, double value, Long ts)
+      throws IOException {
+    w.raw(name);
+    if (block != null || extra != null) {
+      w.raw(block == null ? OPEN : block);
+      if (extra != null) {
+        w.raw(extra);
+      }
+      w.ascii('}');
+    }
+    w.ascii(' ');
+    w.goDouble(value);
+    if (ts != null) {
+      w.ascii(' ');
+      w.decimal(ts);
+    }
+    w.ascii('\n');
+  }
+
+  private static final byte[] OPEN = {'{'};
+
+  /** Label blocks encoded once each, through a small buffer of their own. */
+  private static final class LabelBlocks {
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
+    private final ExpositionWriter w = new ExpositionWriter(bytes);
+
+    /** {@code {a="1",b="2",} without the closing brace; null for no labels. */
+    byte[] of(Labels labels) throws IOException {
+      int n = labels.size();
+      if (n == 0) {
+        return null;
+      }
+      bytes.reset();
+      w.ascii('{');
+      for (int i = 0; i < n; i++) {
+        label(labels.name(i), labels.value(i));
+      }
+      w.flush();
+      return bytes.toByteArray();
+    }
+
+    /** {@code name="value",} */
+    byte[] extra(String name, String value) throws IOException {
+      bytes.reset();
+      label(name, value);
+      w.flush();
+      return bytes.toByteArray();
+    }
+
+    private void label(String name, String value) throws IOException {
+      w.ascii(name);
+      w.ascii("=\"");
+      w.escapedLabelValue(value);
+      w.ascii("\",");
     }
   }
 

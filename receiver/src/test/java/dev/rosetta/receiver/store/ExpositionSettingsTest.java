@@ -26,19 +26,20 @@ class ExpositionSettingsTest {
   private static final long RECEIVED_MILLIS = 1_700_000_123_456L;
 
   private CollectorRegistry registry;
+  private StoreCollector collector;
   private SeriesStore store;
 
   private void start(Exposition exposition) {
     store = new SeriesStore(new SeriesStore.Settings(Duration.ofMinutes(5), true, false, 0, 0),
         () -> RECEIVED_MILLIS, n -> n.startsWith("rosetta_"));
     registry = new CollectorRegistry();
-    registry.register(new StoreCollector(store, exposition));
+    collector = new StoreCollector(store, exposition);
     // one of Rosetta's own metrics, on the same registry as in the service
     Gauge.build("rosetta_store_series", "Series held.").register(registry).set(3);
   }
 
   private String scrape(String accept, boolean openMetrics) {
-    return new String(new ScrapeHandler(registry, openMetrics).scrape(accept, null, Set.of()).body(),
+    return new String(new ScrapeHandler(registry, collector, openMetrics).scrape(accept, null, Set.of()).body(),
         StandardCharsets.UTF_8);
   }
 

@@ -62,6 +62,7 @@ class ReplacingSourcesTest {
   };
   SeriesStore store;
   CollectorRegistry registry;
+  StoreCollector collector;
 
   static ReplacingSource target(String receiver, String address) {
     return new ReplacingSource(Labels.of("__address__", address, "__receiver__", receiver, "instance", "i-1",
@@ -73,7 +74,7 @@ class ReplacingSourcesTest {
     store = new SeriesStore(new SeriesStore.Settings(Duration.ofMinutes(5), true, false, 0, 0), now::get,
         n -> n.startsWith("rosetta_"));
     registry = new CollectorRegistry();
-    registry.register(new StoreCollector(store));
+    collector = new StoreCollector(store);
     Logger.getLogger(SeriesStore.class.getName()).addHandler(capture);
   }
 
@@ -83,7 +84,7 @@ class ReplacingSourcesTest {
   }
 
   String scrape() {
-    return new String(new ScrapeHandler(registry).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
+    return new String(new ScrapeHandler(registry, collector, false).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
   }
 
   List<String> warnings() {

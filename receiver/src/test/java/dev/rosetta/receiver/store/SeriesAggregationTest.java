@@ -37,6 +37,7 @@ class SeriesAggregationTest {
   final AtomicLong now = new AtomicLong(1_000_000);
   SeriesStore store;
   CollectorRegistry registry;
+  StoreCollector collector;
 
   @BeforeEach
   void setUp() {
@@ -47,7 +48,7 @@ class SeriesAggregationTest {
     SeriesStore s = new SeriesStore(new SeriesStore.Settings(Duration.ofMinutes(5), true, false, maxSeries, 0),
         now::get, n -> n.startsWith("rosetta_"));
     registry = new CollectorRegistry();
-    registry.register(new StoreCollector(s));
+    collector = new StoreCollector(s);
     return s;
   }
 
@@ -60,7 +61,7 @@ class SeriesAggregationTest {
   }
 
   String scrape() {
-    return new String(new ScrapeHandler(registry).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
+    return new String(new ScrapeHandler(registry, collector, false).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
   }
 
   static MetricBatch batch(Labels resource, Metric... metrics) {

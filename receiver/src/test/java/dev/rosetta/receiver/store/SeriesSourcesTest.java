@@ -52,13 +52,14 @@ class SeriesSourcesTest {
   };
   SeriesStore store;
   CollectorRegistry registry;
+  StoreCollector collector;
 
   @BeforeEach
   void setUp() {
     store = new SeriesStore(new SeriesStore.Settings(Duration.ofMinutes(5), true, false, 0, 0), now::get,
         n -> n.startsWith("rosetta_"));
     registry = new CollectorRegistry();
-    registry.register(new StoreCollector(store));
+    collector = new StoreCollector(store);
     Logger.getLogger(SeriesStore.class.getName()).addHandler(capture);
   }
 
@@ -68,7 +69,7 @@ class SeriesSourcesTest {
   }
 
   String scrape() {
-    return new String(new ScrapeHandler(registry).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
+    return new String(new ScrapeHandler(registry, collector, false).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
   }
 
   List<String> warnings() {

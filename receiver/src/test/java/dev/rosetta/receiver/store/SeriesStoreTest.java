@@ -28,6 +28,7 @@ class SeriesStoreTest {
   final AtomicLong now = new AtomicLong(1_000_000);
   SeriesStore store;
   CollectorRegistry registry;
+  StoreCollector collector;
 
   @BeforeEach
   void setUp() {
@@ -37,7 +38,7 @@ class SeriesStoreTest {
   SeriesStore newStore(SeriesStore.Settings settings) {
     SeriesStore s = new SeriesStore(settings, now::get, n -> n.startsWith("rosetta_"));
     registry = new CollectorRegistry();
-    registry.register(new StoreCollector(s));
+    collector = new StoreCollector(s);
     return s;
   }
 
@@ -58,7 +59,7 @@ class SeriesStoreTest {
   }
 
   String scrape() {
-    return new String(new ScrapeHandler(registry).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
+    return new String(new ScrapeHandler(registry, collector, false).scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -178,13 +179,13 @@ class SeriesStoreTest {
   void openMetricsIsNegotiatedByAcceptWhenEnabled() {
     store.apply(batch(metric("jobs", "", MetricType.COUNTER, Temporality.CUMULATIVE, num(1, 1))));
     String accept = "application/openmetrics-text; version=1.0.0";
-    var r = new ScrapeHandler(registry, true).scrape(accept, null, Set.of());
+    var r = new ScrapeHandler(registry, collector, true).scrape(accept, null, Set.of());
     String text = new String(r.body(), StandardCharsets.UTF_8);
     assertThat(r.contentType()).startsWith("application/openmetrics-text");
     assertThat(text).contains("# TYPE jobs counter").contains("jobs_total{").endsWith("# EOF\n");
 
     // enable_open_metrics: false (the default) answers the same request in the text format
-    var plain = new ScrapeHandler(registry, false).scrape(accept, null, Set.of());
+    var plain = new ScrapeHandler(registry, collector, false).scrape(accept, null, Set.of());
     assertThat(plain.contentType()).startsWith("text/plain; version=0.0.4");
     assertThat(new String(plain.body(), StandardCharsets.UTF_8)).contains("# TYPE jobs_total counter")
         .doesNotContain("# EOF");
@@ -193,11 +194,11 @@ class SeriesStoreTest {
   @Test
   void gzipWhenAsked() throws Exception {
     store.apply(batch(metric("jobs", "", MetricType.COUNTER, Temporality.CUMULATIVE, num(1, 1))));
-    var r = new ScrapeHandler(registry).scrape(null, "deflate, gzip;q=0.8", Set.of());
+    var r = new ScrapeHandler(registry, collector, false).scrape(null, "deflate, gzip;q=0.8", Set.of());
     assertThat(r.contentEncoding()).isEqualTo("gzip");
     String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
         .readAllBytes(), StandardCharsets.UTF_8);
     assertThat(text).contains("jobs_total");
-    assertThat(new ScrapeHandler(registry).scrape(null, "gzip;q=0", Set.of()).contentEncoding()).isEmpty();
+    assertThat(new ScrapeHandler(registry, collector, false).scrape(null, "gzip;q=0", Set.of()).contentEncoding()).isEmpty();
   }
 }

@@ -6,12 +6,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class Utf8WriterTest {
+class ExpositionWriterTest {
   @Test
   void encodesEverythingWrittenIncludingSurrogatePairsAcrossChunks() throws Exception {
     StringBuilder expected = new StringBuilder();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (Utf8Writer w = new Utf8Writer(bytes)) {
+    try (ExpositionWriter w = new ExpositionWriter(bytes)) {
       // fill up to one char before the chunk size, then a pair that straddles the boundary
       String filler = "a".repeat((1 << 16) - 1);
       w.write(filler);
