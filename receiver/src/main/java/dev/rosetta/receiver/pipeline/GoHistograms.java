@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Normalizes metrics named by Go runtime paths, whichever way they arrived: the unit is the one the
@@ -123,16 +124,32 @@ public final class GoHistograms {
     if (name.indexOf(':') < 0) {
       return m;
     }
-    ParseResult<GoPath> parsed = GoPath.parse(name);
-    if (!parsed.isOk()) {
+    String unit = ucumUnit(name);
+    if (unit == null) {
       return m;
     }
-    String unit = parsed.value().ucumUnit();
     List<Point> points = m.type() == MetricType.HISTOGRAM ? withSums(m.points(), name, false, exactSums) : m.points();
     if (unit.equals(m.unit()) && points == m.points()) {
       return m;
     }
     return new Metric(name, m.description(), unit, m.type(), m.temporality(), points, m.origin());
+  }
+
+  /** The unit of each name seen: empty when the name is not a Go path; bounded. */
+  private static final ConcurrentHashMap<String, Optional<String>> UNITS = new ConcurrentHashMap<>();
+  private static final int UNITS_LIMIT = 10_000;
+
+  /** The UCUM unit of a Go runtime path, or null when the name is not one; parsed once per name. */
+  private static String ucumUnit(String name) {
+    Optional<String> unit = UNITS.get(name);
+    if (unit == null) {
+      ParseResult<GoPath> parsed = GoPath.parse(name);
+      unit = parsed.isOk() ? Optional.of(parsed.value().ucumUnit()) : Optional.empty();
+      if (UNITS.size() < UNITS_LIMIT) {
+        UNITS.put(name, unit);
+      }
+    }
+    return unit.orElse(null);
   }
 
   /** A histogram recognised as a Go path, its sums filled as the path's; name and unit kept. */

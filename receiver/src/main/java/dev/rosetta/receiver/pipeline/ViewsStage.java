@@ -95,6 +95,8 @@ public final class ViewsStage implements MetricStage {
   private final java.util.Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** The origin step of each view, {@code view <id> (<file>#<index>)}, built once per view. */
   private final Map<View, String> viewSteps = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The origins of received metrics, by view step, name and quantity (see {@link #origin}). */
+  private final Map<OriginKey, Origin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ViewsStage(ViewSet views, Unmatched unmatched, Counter counter) {
     this(views, unmatched, counter, new ViewStatistics());
@@ -270,9 +272,27 @@ public final class ViewsStage implements MetricStage {
         viewSteps.put(view, step);
       }
     }
-    Origin o = raw.origin().then(step, raw.name());
+    if (raw.origin() != Origin.RECEIVED) {
+      return origin(raw.origin(), step, raw.name(), quantity);
+    }
+    // a metric as received: one origin per view, name and quantity, shared by every series it makes
+    OriginKey key = new OriginKey(step, raw.name(), quantity);
+    Origin o = origins.get(key);
+    if (o == null) {
+      o = origin(Origin.RECEIVED, step, raw.name(), quantity);
+      if (origins.size() < 10_000) {
+        origins.put(key, o);
+      }
+    }
+    return o;
+  }
+
+  private static Origin origin(Origin before, String step, String name, String quantity) {
+    Origin o = before.then(step, name);
     return quantity == null || quantity.equals(o.receivedName()) ? o : o.withQuantity(quantity);
   }
+
+  private record OriginKey(String step, String name, String quantity) {}
 
   /**
    * The number values of one resource's raw metrics, by canonical raw name, for views that derive

@@ -164,6 +164,8 @@ public final class SeriesStore implements StoreView {
   private final ConcurrentHashMap<Labels, Target> targets = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<NameKey, String> familyNames = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> labelNames = new ConcurrentHashMap<>();
+  /** Label values of series keys, one instance each (see {@link ValueInterner}). */
+  private final ValueInterner labelValues = new ValueInterner(2 * MEMO_LIMIT);
   private final AtomicInteger seriesCount = new AtomicInteger();
   private final AtomicLong aggregateIds = new AtomicLong();
   private final AtomicLong expired = new AtomicLong();
@@ -1554,9 +1556,24 @@ public final class SeriesStore implements StoreView {
 
   // ---- labels ----
 
+  /** The labels with each value the interned instance. */
+  private Labels internValues(Labels l) {
+    int n = l.size();
+    if (n == 0) {
+      return l;
+    }
+    String[] names = new String[n];
+    String[] values = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = l.name(i);
+      values[i] = labelValues.intern(l.value(i));
+    }
+    return Labels.adoptSorted(names, values);
+  }
+
   /** The labels a resource gives every series; notes its target_info attributes for the commit. */
   private Labels resourceLabels(Labels resource, Ingest in, int ri) {
-    Labels jobInstance = TargetLabels.jobInstance(resource);
+    Labels jobInstance = internValues(TargetLabels.jobInstance(resource));
     Labels.Builder info = Labels.builder();
     for (int i = 0; i < resource.size(); i++) {
       String k = resource.name(i);
@@ -1650,7 +1667,7 @@ public final class SeriesStore implements StoreView {
         continue;
       }
       names[k] = ln;
-      values[k] = v;
+      values[k] = labelValues.intern(v);
       k++;
     }
     if (k == 0) {
