@@ -93,6 +93,36 @@ class LauncherTest {
         .contains(" -Xmx").doesNotContain("MaxRAMPercentage");
   }
 
+  /** A Java home whose release file gives {@code version}, its java the one running the tests. */
+  private Path javaHome(String version) throws IOException {
+    Path home = Files.createDirectories(dir.resolve("java-" + version + "/bin"));
+    if (!Files.exists(home.resolve("java"))) {
+      Files.createSymbolicLink(home.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+    Files.writeString(home.getParent().resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version
+        + "\"\nJAVA_VERSION_DATE=\"2025-04-15\"\n");
+    return home.getParent();
+  }
+
+  @Test
+  void theNativeHeapIsTrimmedOnAJavaThatCanAndNotOnOneThatCannot() throws Exception {
+    String root = cgroupV2("max").toString();
+    String trim = "-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000";
+    for (String v : List.of("17.0.9", "17.0.15", "21.0.1", "25.0.3")) {
+      assertThat(version(Map.of("ROSETTA_CGROUP_ROOT", root, "JAVA_HOME", javaHome(v).toString())).command())
+          .as("Java %s", v).contains(" -XX:+ExitOnOutOfMemoryError " + trim + " ");
+    }
+    for (String v : List.of("17.0.8", "17", "21", "18.0.2")) {
+      assertThat(version(Map.of("ROSETTA_CGROUP_ROOT", root, "JAVA_HOME", javaHome(v).toString())).command())
+          .as("Java %s", v).doesNotContain("TrimNativeHeapInterval");
+    }
+    // the user's own setting replaces it
+    String command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "JAVA_HOME", javaHome("17.0.15").toString(),
+        "ROSETTA_JAVA_OPTS", "-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=0")).command();
+    assertThat(command.split("TrimNativeHeapInterval", -1)).hasSize(2);
+    assertThat(command).contains("-XX:TrimNativeHeapInterval=0 -jar ");
+  }
+
   @Test
   void theUsersOptionsComeLastAndReplaceTheDefaultsTheySet() throws Exception {
     String root = cgroupV2("max").toString();
@@ -100,7 +130,8 @@ class LauncherTest {
         "ROSETTA_JAVA_OPTS", "-XX:+UseG1GC -Xmx100m -Dfrom=rosetta")).command();
     assertThat(command.split("-Xmx", -1)).as("one heap size: the user's").hasSize(2);
     assertThat(command).doesNotContain("UseSerialGC")
-        .contains("-Xms16m -XX:+ExitOnOutOfMemoryError -Dfrom=java_opts -XX:+UseG1GC -Xmx100m -Dfrom=rosetta -jar ");
+        .contains("-Xms16m -XX:+ExitOnOutOfMemoryError ")
+        .contains(" -Dfrom=java_opts -XX:+UseG1GC -Xmx100m -Dfrom=rosetta -jar ");
     // options the JVM reads itself count too: no second heap size, no second collector
     command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "JAVA_TOOL_OPTIONS",
         "-XX:MaxRAMPercentage=40 -XX:+UseParallelGC -Xms64m")).command();
