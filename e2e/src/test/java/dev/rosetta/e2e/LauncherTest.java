@@ -72,6 +72,7 @@ class LauncherTest {
     long mib = Math.max(64, Math.min(1024, totalKiB / 4096));
     String command = version(Map.of("ROSETTA_CGROUP_ROOT", cgroupV2("max").toString())).command();
     assertThat(command).contains(" -Xmx" + mib + "m -Xms16m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError ")
+        .contains(" -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 ")
         .doesNotContain("MaxRAMPercentage");
   }
 
@@ -124,12 +125,22 @@ class LauncherTest {
   }
 
   @Test
+  void eitherHeapFreeRatioOfTheUsersReplacesBothDefaults() throws Exception {
+    String root = cgroupV2("max").toString();
+    for (String own : List.of("-XX:MaxHeapFreeRatio=50", "-XX:MinHeapFreeRatio=5")) {
+      String command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "ROSETTA_JAVA_OPTS", own)).command();
+      assertThat(command.split("HeapFreeRatio", -1)).as(own).hasSize(2);
+      assertThat(command).contains("-XX:+UseSerialGC").contains(" " + own + " -jar ");
+    }
+  }
+
+  @Test
   void theUsersOptionsComeLastAndReplaceTheDefaultsTheySet() throws Exception {
     String root = cgroupV2("max").toString();
     String command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "JAVA_OPTS", "-Dfrom=java_opts",
         "ROSETTA_JAVA_OPTS", "-XX:+UseG1GC -Xmx100m -Dfrom=rosetta")).command();
     assertThat(command.split("-Xmx", -1)).as("one heap size: the user's").hasSize(2);
-    assertThat(command).doesNotContain("UseSerialGC")
+    assertThat(command).doesNotContain("UseSerialGC").doesNotContain("HeapFreeRatio")
         .contains("-Xms16m -XX:+ExitOnOutOfMemoryError ")
         .contains(" -Dfrom=java_opts -XX:+UseG1GC -Xmx100m -Dfrom=rosetta -jar ");
     // options the JVM reads itself count too: no second heap size, no second collector
