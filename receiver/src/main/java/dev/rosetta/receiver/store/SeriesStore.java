@@ -164,6 +164,14 @@ public final class SeriesStore implements StoreView {
   private final ConcurrentHashMap<Labels, Target> targets = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<NameKey, String> familyNames = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> labelNames = new ConcurrentHashMap<>();
+  /**
+   * Per resource id: where its points went in its last batch ({@link Shape}). Their slots together
+   * stay within twice the series budget (a million without one); a shape not renewed within the
+   * expiration goes with the expiry sweep, so that it holds no expired series.
+   */
+  private final ConcurrentHashMap<Long, Shape> shapes = new ConcurrentHashMap<>();
+  private final AtomicLong shapeSlots = new AtomicLong();
+  private static final long SHAPE_SLOTS_UNLIMITED = 1_000_000;
   /** Label values of series keys, one instance each (see {@link ValueInterner}). */
   private final ValueInterner labelValues = new ValueInterner(2 * MEMO_LIMIT);
   private final AtomicInteger seriesCount = new AtomicInteger();
@@ -599,6 +607,9 @@ public final class SeriesStore implements StoreView {
       Labels base = resourceLabels(rm.resource(), in, ri);
       long resourceId = Sources.resource(rm.resource(), in.source);
       in.resourceIds[ri] = resourceId;
+      Shape before = shapes.get(resourceId);
+      Shape shape = new Shape(pointCount(rm), in.now);
+      int k = 0;
       claimant.resource = rm.resource();
       claimant.replacing = in.source;
       for (ScopeMetrics sm : rm.scopes()) {
@@ -610,6 +621,7 @@ public final class SeriesStore implements StoreView {
           if (f instanceof Refusal r) {
             in.refuse(r, n);
             pi += n;
+            k += n;
             mi++;
             continue;
           }
@@ -624,7 +636,11 @@ public final class SeriesStore implements StoreView {
               labels = seriesLabels(p.labels(), scoped, family.aggregation);
               if (family.aggregation == null) {
                 claimant.source = Sources.point(metricSource, p.receivedLabels());
-                res = claim(family, labels, claimant, in);
+                res = claim(family, labels, claimant, in, before == null ? null : before.series(k, family));
+                if (res instanceof Series found && !(found instanceof AggSeries)) {
+                  shape.families[k] = family;
+                  shape.series[k] = found;
+                }
               } else {
                 res = aggregateSeries(family, labels, in.now);
               }
@@ -658,11 +674,60 @@ public final class SeriesStore implements StoreView {
               }
             }
             pi++;
+            k++;
           }
           in.families[mi++] = family;
         }
       }
+      keepShape(resourceId, before, shape);
       ri++;
+    }
+  }
+
+  /** Keeps a resource's shape for its next batch, within the slot budget. */
+  private void keepShape(long resourceId, Shape before, Shape shape) {
+    int[] lim = limits;
+    long budget = lim[0] > 0 ? 2L * lim[0] : SHAPE_SLOTS_UNLIMITED;
+    int freed = before == null ? 0 : before.series.length;
+    if (shapeSlots.get() - freed + shape.series.length > budget) {
+      if (before != null && shapes.remove(resourceId, before)) {
+        shapeSlots.addAndGet(-freed);
+      }
+      return;
+    }
+    Shape replaced = shapes.put(resourceId, shape);
+    shapeSlots.addAndGet(shape.series.length - (replaced == null ? 0 : replaced.series.length));
+  }
+
+  private static int pointCount(ResourceMetrics rm) {
+    int n = 0;
+    for (ScopeMetrics sm : rm.scopes()) {
+      for (Metric m : sm.metrics()) {
+        n += m.points().size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The plain series the points of one resource went to in its last batch, by position: a sender
+   * sends the same series in the same order every time, so the series found there for the same
+   * family and labels (checked) spares a lookup in the family's map.
+   */
+  private static final class Shape {
+    final Family[] families;
+    final Series[] series;
+    /** When the batch it describes was prepared. */
+    final long millis;
+
+    Shape(int points, long millis) {
+      families = new Family[points];
+      series = new Series[points];
+      this.millis = millis;
+    }
+
+    Series series(int k, Family family) {
+      return k < series.length && families[k] == family ? series[k] : null;
     }
   }
 
@@ -751,9 +816,11 @@ public final class SeriesStore implements StoreView {
    * claimed), or handed over; a {@link Refusal} when it may not be; {@link #RETRY} when the family
    * went away.
    */
-  private Object claim(Family family, Labels labels, Claimant c, Ingest in) {
+  private Object claim(Family family, Labels labels, Claimant c, Ingest in, Series candidate) {
+    Series known = candidate;
     for (;;) {
-      Series s = family.series.get(labels);
+      Series s = known != null && known.key.equals(labels) ? known : family.series.get(labels);
+      known = null;
       if (s == null) {
         Refusal r = admitNew(family);
         if (r != null) {
@@ -762,7 +829,7 @@ public final class SeriesStore implements StoreView {
         if (!enter(family)) {
           return RETRY;
         }
-        Series created = new Series(c.source, c.owner(), in.now);
+        Series created = new Series(labels, c.source, c.owner(), in.now);
         Series prev = family.series.putIfAbsent(labels, created);
         if (prev == null) {
           seriesCount.incrementAndGet();
@@ -1008,7 +1075,7 @@ public final class SeriesStore implements StoreView {
                 family = (Family) f;
                 labels = seriesLabels(p.labels(), scoped, null);
                 again = family.aggregation == null
-                    ? claim(family, labels, claimant, in)
+                    ? claim(family, labels, claimant, in, null)
                     : Refusal.FAMILY_CHANGED; // became an aggregated family: the next batch contributes
               }
               if (again instanceof Series fresh) {
@@ -1280,6 +1347,12 @@ public final class SeriesStore implements StoreView {
       }
     }
     targets.values().removeIf(t -> t.lastSeenMillis < cutoff);
+    for (var it = shapes.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getValue().millis < cutoff && shapes.remove(e.getKey(), e.getValue())) {
+        shapeSlots.addAndGet(-e.getValue().series.length);
+      }
+    }
     if (removed > 0) {
       seriesCount.addAndGet(-removed);
       expired.addAndGet(removed);
@@ -1370,6 +1443,11 @@ public final class SeriesStore implements StoreView {
 
   public long expiredSeries() {
     return expired.get();
+  }
+
+  /** Resources whose last batch's places are remembered (tests). */
+  int shapeCount() {
+    return shapes.size();
   }
 
   public long outOfOrderPoints() {
@@ -1847,7 +1925,11 @@ public final class SeriesStore implements StoreView {
 
     Series() {}
 
-    Series(long owner, Sources.Owner ownerInfo, long now) {
+    /** The labels the family keys it by (plain series; null for an aggregate). */
+    Labels key;
+
+    Series(Labels key, long owner, Sources.Owner ownerInfo, long now) {
+      this.key = key;
       this.owner = owner;
       this.ownerInfo = ownerInfo;
       this.lastSeenMillis = now;

@@ -1,0 +1,106 @@
+package dev.rosetta.receiver.store;
+
+import static dev.rosetta.receiver.store.SeriesStoreTest.batch;
+import static dev.rosetta.receiver.store.SeriesStoreTest.metric;
+import static dev.rosetta.receiver.store.SeriesStoreTest.num;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rosetta.model.Labels;
+import dev.rosetta.model.MetricType;
+import dev.rosetta.model.Temporality;
+import dev.rosetta.receiver.aggregate.AggregateOp;
+import dev.rosetta.receiver.aggregate.AggregateRule;
+import dev.rosetta.receiver.aggregate.AggregationRules;
+import dev.rosetta.receiver.exposition.ScrapeHandler;
+import dev.rosetta.receiver.exposition.StoreCollector;
+import io.prometheus.client.CollectorRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store remembers where each resource's points went in its last batch and tries that series
+ * first: a remembered series is used only for the same family and labels, never once it left the
+ * store, and the memory of a resource goes with the expiry sweep.
+ */
+class SeriesShapeTest {
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private SeriesStore store;
+
+  @BeforeEach
+  void setUp() {
+    store = new SeriesStore(new SeriesStore.Settings(Duration.ofMinutes(5), true, false, 0, 0), now::get,
+        n -> n.startsWith("rosetta_"));
+  }
+
+  private String scrape() {
+    return new String(new ScrapeHandler(new CollectorRegistry(), new StoreCollector(store), false)
+        .scrape("text/plain", null, Set.of()).body(), StandardCharsets.UTF_8);
+  }
+
+  private static final Labels POD_1 = Labels.of("service.name", "api", "service.instance.id", "pod-1");
+  private static final Labels POD_2 = Labels.of("service.name", "api", "service.instance.id", "pod-2");
+
+  @Test
+  void pointsInAnotherOrderOrWithOtherLabelsFindTheirOwnSeries() {
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("queue", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(1, 10, "q", "a"), num(2, 10, "q", "b"))));
+    // the same positions, the labels swapped
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("queue", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(20, 20, "q", "b"), num(10, 20, "q", "a"))));
+    assertThat(scrape()).contains("queue{instance=\"pod-1\",job=\"api\",q=\"a\",} 10.0")
+        .contains("queue{instance=\"pod-1\",job=\"api\",q=\"b\",} 20.0");
+    // the same positions, a label the store has not seen: a series of its own
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("queue", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(30, 30, "q", "c"), num(11, 30, "q", "a"))));
+    assertThat(scrape()).contains("q=\"a\",} 11.0").contains("q=\"b\",} 20.0").contains("q=\"c\",} 30.0");
+    // another resource in the same shape keeps to its own series
+    store.apply(batch(POD_2, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("queue", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(7, 30, "q", "c"), num(8, 30, "q", "a"))));
+    assertThat(scrape()).contains("queue{instance=\"pod-1\",job=\"api\",q=\"a\",} 11.0")
+        .contains("queue{instance=\"pod-2\",job=\"api\",q=\"a\",} 8.0")
+        .contains("queue{instance=\"pod-1\",job=\"api\",q=\"c\",} 30.0")
+        .contains("queue{instance=\"pod-2\",job=\"api\",q=\"c\",} 7.0");
+    assertThat(store.seriesCount()).isEqualTo(5);
+  }
+
+  @Test
+  void aSeriesThatExpiredIsNotWrittenThroughItsRememberedPlace() {
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("temp", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(1, 100), num(5, 100, "k", "x"))));
+    assertThat(store.shapeCount()).isEqualTo(1);
+    now.addAndGet(Duration.ofMinutes(6).toMillis());
+    assertThat(store.expire()).isEqualTo(2);
+    assertThat(store.shapeCount()).as("the resource's shape goes with its series").isZero();
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("temp", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(2, 200), num(6, 200, "k", "x"))));
+    assertThat(scrape()).contains("temp{instance=\"pod-1\",job=\"api\",} 2.0").contains("k=\"x\",} 6.0");
+    assertThat(store.seriesCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aFamilyRetiredByAnAggregationRuleIsNotWrittenThroughARememberedPlace() {
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("temp", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(1, 100, "k", "a"), num(3, 100, "k", "b"))));
+    // a reload aggregates the family: the family and its series leave the store, the shape remembers them
+    store.setAggregation(AggregationRules.of(List.of(new AggregateRule(0, Optional.of("temp"), Optional.empty(),
+        false, List.of("job"), AggregateOp.SUM))));
+    assertThat(store.shapeCount()).isEqualTo(1);
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("temp", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(2, 200, "k", "a"), num(4, 200, "k", "b"))));
+    assertThat(scrape()).contains("temp{instance=\"pod-1\",job=\"api\",} 6.0").doesNotContain("k=\"a\"");
+    // and back to plain series: new ones, written again
+    store.setAggregation(AggregationRules.of(List.of()));
+    store.apply(batch(POD_1, dev.rosetta.model.InstrumentationScope.empty(),
+        metric("temp", "", MetricType.GAUGE, Temporality.CUMULATIVE, num(5, 300, "k", "a"), num(7, 300, "k", "b"))));
+    assertThat(scrape()).contains("temp{instance=\"pod-1\",job=\"api\",k=\"a\",} 5.0")
+        .contains("temp{instance=\"pod-1\",job=\"api\",k=\"b\",} 7.0")
+        .doesNotContain("temp{instance=\"pod-1\",job=\"api\",} ");
+    assertThat(store.seriesCount()).isEqualTo(2);
+  }
+}
