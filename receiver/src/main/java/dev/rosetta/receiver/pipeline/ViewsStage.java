@@ -500,43 +500,54 @@ public final class ViewsStage implements MetricStage {
     Family f = out.computeIfAbsent(new FamilyKey(m.name(), m.type(), m.unit()), k -> new Family());
     Member me = new Member(m, rank, quantity);
     f.members.add(me);
+    if (f.members.size() == 1) {
+      return 0; // nothing to compare with yet: its points are indexed when a second member comes
+    }
+    if (f.members.size() == 2) {
+      Member first = f.members.get(0);
+      for (Point p : first.metric.points()) {
+        place(f, first, p);
+      }
+    }
     int duplicates = 0;
     for (Point p : m.points()) {
-      Integer head = f.bySeries.get(p.labels());
-      if (head == null) {
-        f.bySeries.put(p.labels(), f.slots.size());
-        f.slots.add(new Slot(p, me));
-        continue;
-      }
-      Slot last = null;
-      boolean duplicate = false;
-      for (int i = head; i >= 0; i = last.next) {
-        last = f.slots.get(i);
-        if (last.member == me) {
-          continue;
-        }
-        if (last.member.sameQuantity(me)) {
-          duplicate = true;
-          if (rank < last.member.rank) {
-            last.point = p;
-            last.member = me;
-          }
-          break;
-        }
-        if (last.point.equals(p)) {
-          duplicate = true;
-          break;
-        }
-      }
-      if (duplicate) {
+      if (place(f, me, p)) {
         duplicates++;
-        f.changed = true;
-      } else {
-        last.next = f.slots.size();
-        f.slots.add(new Slot(p, me));
       }
     }
     return duplicates;
+  }
+
+  /** Puts one point of a member in its series' chain; true when it is a duplicate (left out or replacing). */
+  private static boolean place(Family f, Member me, Point p) {
+    Integer head = f.bySeries.get(p.labels());
+    if (head == null) {
+      f.bySeries.put(p.labels(), f.slots.size());
+      f.slots.add(new Slot(p, me));
+      return false;
+    }
+    Slot last = null;
+    for (int i = head; i >= 0; i = last.next) {
+      last = f.slots.get(i);
+      if (last.member == me) {
+        continue;
+      }
+      if (last.member.sameQuantity(me)) {
+        if (me.rank < last.member.rank) {
+          last.point = p;
+          last.member = me;
+        }
+        f.changed = true;
+        return true;
+      }
+      if (last.point.equals(p)) {
+        f.changed = true;
+        return true;
+      }
+    }
+    last.next = f.slots.size();
+    f.slots.add(new Slot(p, me));
+    return false;
   }
 
   /** Sibling attributes from the {@code __attr_*} labels of the metric's first point. */
