@@ -608,7 +608,9 @@ public final class SeriesStore implements StoreView {
       long resourceId = Sources.resource(rm.resource(), in.source);
       in.resourceIds[ri] = resourceId;
       Shape before = shapes.get(resourceId);
-      Shape shape = new Shape(pointCount(rm), in.now);
+      int count = pointCount(rm);
+      // the same number of points as last time: the places are rewritten where they are
+      Shape shape = before != null && before.series.length == count ? before.renewed(in.now) : new Shape(count, in.now);
       int k = 0;
       claimant.resource = rm.resource();
       claimant.replacing = in.source;
@@ -636,11 +638,8 @@ public final class SeriesStore implements StoreView {
               labels = seriesLabels(p.labels(), scoped, family.aggregation);
               if (family.aggregation == null) {
                 claimant.source = Sources.point(metricSource, p.receivedLabels());
-                res = claim(family, labels, claimant, in, before == null ? null : before.series(k, family));
-                if (res instanceof Series found && !(found instanceof AggSeries)) {
-                  shape.families[k] = family;
-                  shape.series[k] = found;
-                }
+                res = claim(family, labels, claimant, in, before == null ? null : before.series(k));
+                shape.series[k] = res instanceof Series found && !(found instanceof AggSeries) ? found : null;
               } else {
                 res = aggregateSeries(family, labels, in.now);
               }
@@ -679,7 +678,9 @@ public final class SeriesStore implements StoreView {
           in.families[mi++] = family;
         }
       }
-      keepShape(resourceId, before, shape);
+      if (shape != before) {
+        keepShape(resourceId, before, shape);
+      }
       ri++;
     }
   }
@@ -711,23 +712,29 @@ public final class SeriesStore implements StoreView {
 
   /**
    * The plain series the points of one resource went to in its last batch, by position: a sender
-   * sends the same series in the same order every time, so the series found there for the same
-   * family and labels (checked) spares a lookup in the family's map.
+   * sends the same series in the same order every time, so the series found there, when it is of
+   * the same family and its key equals the point's labels (checked on use), spares a lookup in the
+   * family's map. A batch with as many points as the last rewrites the places where they are (a new
+   * shape for every batch would be old-generation garbage at the next collection); two batches of
+   * one resource at once may mix their places, which the check on use makes harmless.
    */
   private static final class Shape {
-    final Family[] families;
     final Series[] series;
-    /** When the batch it describes was prepared. */
-    final long millis;
+    /** When a batch last wrote it. */
+    volatile long millis;
 
     Shape(int points, long millis) {
-      families = new Family[points];
       series = new Series[points];
       this.millis = millis;
     }
 
-    Series series(int k, Family family) {
-      return k < series.length && families[k] == family ? series[k] : null;
+    Shape renewed(long now) {
+      millis = now;
+      return this;
+    }
+
+    Series series(int k) {
+      return k < series.length ? series[k] : null;
     }
   }
 
@@ -819,7 +826,8 @@ public final class SeriesStore implements StoreView {
   private Object claim(Family family, Labels labels, Claimant c, Ingest in, Series candidate) {
     Series known = candidate;
     for (;;) {
-      Series s = known != null && known.key.equals(labels) ? known : family.series.get(labels);
+      Series s = known != null && known.family == family && known.key.equals(labels)
+          ? known : family.series.get(labels);
       known = null;
       if (s == null) {
         Refusal r = admitNew(family);
@@ -829,7 +837,7 @@ public final class SeriesStore implements StoreView {
         if (!enter(family)) {
           return RETRY;
         }
-        Series created = new Series(labels, c.source, c.owner(), in.now);
+        Series created = new Series(family, labels, c.source, c.owner(), in.now);
         Series prev = family.series.putIfAbsent(labels, created);
         if (prev == null) {
           seriesCount.incrementAndGet();
@@ -1014,10 +1022,7 @@ public final class SeriesStore implements StoreView {
     State t = w.temps.get(c);
     if (t == null) {
       t = new State();
-      t.copyFrom(c);
-      if (t.counts != null) {
-        t.counts = t.counts.clone(); // deltas add into it; the stored one stays as it is
-      }
+      t.copyFrom(c); // shares c's arrays: t copies its counts before it changes them (ownsCounts)
       w.temps.put(c, t);
     }
     if (!applyPoint(t, p, delta)) {
@@ -1847,8 +1852,16 @@ public final class SeriesStore implements StoreView {
     double sum;
     double[] quantiles;
     double[] quantileValues;
+    /**
+     * Whether {@link #counts} is this state's own array, which updates may write into: a series
+     * keeps one counts array for its life instead of taking each point's (an array stored into a
+     * long-lived series would be copied into the old generation by every collection, and left there
+     * as garbage by the next point). False for an array shared with a point or another state.
+     */
+    boolean ownsCounts;
 
     void copyFrom(State o) {
+      ownsCounts = false;
       initialized = o.initialized;
       startNanos = o.startNanos;
       timeNanos = o.timeNanos;
@@ -1867,8 +1880,16 @@ public final class SeriesStore implements StoreView {
       if (p instanceof NumberPoint n) {
         value = n.value();
       } else if (p instanceof HistogramPoint h) {
-        bounds = h.bounds();
-        counts = h.counts();
+        if (!Arrays.equals(bounds, h.bounds())) {
+          bounds = h.bounds(); // bounds are never written into: shared with the point
+        }
+        long[] in = h.counts();
+        if (ownsCounts && counts != null && counts.length == in.length) {
+          System.arraycopy(in, 0, counts, 0, in.length);
+        } else {
+          counts = in.clone();
+          ownsCounts = true;
+        }
         count = h.count();
         sum = h.sum();
       } else if (p instanceof SummaryPoint s) {
@@ -1882,10 +1903,7 @@ public final class SeriesStore implements StoreView {
 
     void accumulate(Point p, boolean delta) {
       if (!initialized || !delta) {
-        replace(p);
-        if (delta && p instanceof HistogramPoint) {
-          counts = counts.clone(); // owned copy: later deltas add into it
-        }
+        replace(p); // a histogram's counts are then this state's own: later deltas add into them
         return;
       }
       timeNanos = Math.max(timeNanos, p.epochNanos());
@@ -1893,6 +1911,10 @@ public final class SeriesStore implements StoreView {
         value += n.value();
       } else if (p instanceof HistogramPoint h) {
         if (Arrays.equals(bounds, h.bounds())) {
+          if (!ownsCounts) {
+            counts = counts.clone();
+            ownsCounts = true;
+          }
           for (int i = 0; i < counts.length; i++) {
             counts[i] += h.counts()[i];
           }
@@ -1901,7 +1923,6 @@ public final class SeriesStore implements StoreView {
         } else {
           // Bucket layout changed: the accumulated series restarts from this point.
           replace(p);
-          counts = counts.clone();
         }
       } else {
         replace(p);
@@ -1925,10 +1946,13 @@ public final class SeriesStore implements StoreView {
 
     Series() {}
 
+    /** The family that keys it by {@link #key} (plain series; null for an aggregate). */
+    Family family;
     /** The labels the family keys it by (plain series; null for an aggregate). */
     Labels key;
 
-    Series(Labels key, long owner, Sources.Owner ownerInfo, long now) {
+    Series(Family family, Labels key, long owner, Sources.Owner ownerInfo, long now) {
+      this.family = family;
       this.key = key;
       this.owner = owner;
       this.ownerInfo = ownerInfo;

@@ -99,6 +99,28 @@ class SeriesStoreTest {
   }
 
   @Test
+  void cumulativeHistogramUpdatesLeaveEveryPointAsItCame() {
+    double[] bounds = {0.1, 1};
+    HistogramPoint first = new HistogramPoint(Labels.empty(), 0, 10, bounds, new long[] {1, 2, 3}, 6, 4.5,
+        Double.NaN, Double.NaN);
+    HistogramPoint second = new HistogramPoint(Labels.empty(), 0, 20, bounds.clone(), new long[] {2, 4, 6}, 12, 9,
+        Double.NaN, Double.NaN);
+    HistogramPoint third = new HistogramPoint(Labels.empty(), 0, 30, bounds.clone(), new long[] {3, 5, 7}, 15, 11,
+        Double.NaN, Double.NaN);
+    store.apply(batch(metric("rpc.duration", "s", MetricType.HISTOGRAM, Temporality.CUMULATIVE, first)));
+    store.apply(batch(metric("rpc.duration", "s", MetricType.HISTOGRAM, Temporality.CUMULATIVE, second)));
+    assertThat(scrape()).contains("rpc_duration_seconds_bucket{instance=\"pod-1\",job=\"api\",le=\"1.0\",} 6.0");
+    store.apply(batch(metric("rpc.duration", "s", MetricType.HISTOGRAM, Temporality.CUMULATIVE, third)));
+    assertThat(scrape()).contains("rpc_duration_seconds_bucket{instance=\"pod-1\",job=\"api\",le=\"0.1\",} 3.0")
+        .contains("rpc_duration_seconds_bucket{instance=\"pod-1\",job=\"api\",le=\"1.0\",} 8.0")
+        .contains("rpc_duration_seconds_bucket{instance=\"pod-1\",job=\"api\",le=\"+Inf\",} 15.0");
+    // the series keeps counts of its own: no point's counts were written into
+    assertThat(first.counts()).containsExactly(1, 2, 3);
+    assertThat(second.counts()).containsExactly(2, 4, 6);
+    assertThat(third.counts()).containsExactly(3, 5, 7);
+  }
+
+  @Test
   void olderCumulativePointsDoNotOverwriteNewerOnes() {
     store.apply(batch(metric("temp", "Cel", MetricType.GAUGE, Temporality.CUMULATIVE, num(20, 200))));
     store.apply(batch(metric("temp", "Cel", MetricType.GAUGE, Temporality.CUMULATIVE, num(10, 100))));
