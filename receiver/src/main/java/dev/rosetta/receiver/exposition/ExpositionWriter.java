@@ -124,36 +124,29 @@ final class ExpositionWriter extends Writer {
 
   /** A label value escaped as the text formats want: backslash, double quote and line feed. */
   void escapedLabelValue(String s) throws IOException {
-    endPending();
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\\' -> twoAscii('\\', '\\');
-        case '"' -> twoAscii('\\', '"');
-        case '\n' -> twoAscii('\\', 'n');
-        default -> {
-          if (c < 0x80 && pendingHigh == 0 && pos < SIZE) {
-            buf[pos++] = (byte) c;
-          } else {
-            put(c);
-          }
-        }
-      }
-    }
-    endPending();
+    escaped(s, true);
   }
 
   /** A HELP text escaped: backslash and line feed. */
   void escapedHelp(String s) throws IOException {
+    escaped(s, false);
+  }
+
+  private void escaped(String s, boolean quote) throws IOException {
     endPending();
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '\\' -> twoAscii('\\', '\\');
-        case '\n' -> twoAscii('\\', 'n');
-        default -> put(c);
+      if (c == '\\') {
+        twoAscii('\\', '\\');
+      } else if (c == '\n') {
+        twoAscii('\\', 'n');
+      } else if (c == '"' && quote) {
+        twoAscii('\\', '"');
+      } else if (c < 0x80 && pendingHigh == 0 && pos < SIZE) {
+        buf[pos++] = (byte) c;
+      } else {
+        put(c);
       }
     }
     endPending();
