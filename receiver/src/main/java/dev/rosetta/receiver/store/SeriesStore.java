@@ -1944,12 +1944,16 @@ public final class SeriesStore implements StoreView {
     /** Milliseconds between the holder's last two updates; 0 until it updated twice. */
     int gapMillis;
 
-    Series() {}
-
     /** The family that keys it by {@link #key} (plain series; null for an aggregate). */
-    Family family;
+    final Family family;
     /** The labels the family keys it by (plain series; null for an aggregate). */
-    Labels key;
+    final Labels key;
+
+    /** An aggregate series: its family's map holds it, nothing else looks it up by key. */
+    Series() {
+      this.family = null;
+      this.key = null;
+    }
 
     Series(Family family, Labels key, long owner, Sources.Owner ownerInfo, long now) {
       this.family = family;
