@@ -7,8 +7,8 @@ import dev.rosetta.receiver.config.ConfigLoader;
 import dev.rosetta.receiver.exposition.ScrapeHandler;
 import dev.rosetta.receiver.exposition.StoreCollector;
 import dev.rosetta.receiver.otlp.OtlpDecoder;
+import dev.rosetta.receiver.otlp.OtlpWireDecoder;
 import dev.rosetta.receiver.pipeline.IngestService;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -20,9 +20,9 @@ import java.util.Map;
 /**
  * The ingest path in one thread, without the network: the same OTLP protobuf bodies as the
  * benchmark's client ({@link GoPayloads}: Go runtime paths, so the whole semantic pipeline runs)
- * parsed, decoded and ingested into the store of a service built from the default configuration
- * (not started: no listeners). Prints, per phase (protobuf parsing, decoding into the model, the
- * pipeline and the store), the thread's CPU nanoseconds and allocated bytes per point, and the
+ * decoded as the receivers decode them and ingested into the store of a service built from the
+ * default configuration (not started: no listeners). Prints, per phase (decoding the protobuf bytes
+ * into the model, the pipeline and the store), the thread's CPU nanoseconds and allocated bytes per point, and the
  * points per CPU-second of the whole process (garbage collection included). Steadier than the
  * end-to-end benchmark for comparing changes to the hot path.
  *
@@ -81,8 +81,8 @@ public final class IngestBench {
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long[] cpu = new long[3];
-    long[] alloc = new long[3];
+    long[] cpu = new long[2];
+    long[] alloc = new long[2];
     long points = 0;
     long gcBefore = gcMillis();
     long processBefore = os.getProcessCpuTime();
@@ -93,25 +93,21 @@ public final class IngestBench {
       for (byte[] body : bodies) {
         long c0 = threads.getCurrentThreadCpuTime();
         long a0 = threads.getThreadAllocatedBytes(tid);
-        ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body);
+        OtlpWireDecoder.Decoded wire = OtlpWireDecoder.decode(body);
+        OtlpDecoder.Result decoded = wire.result();
         long c1 = threads.getCurrentThreadCpuTime();
         long a1 = threads.getThreadAllocatedBytes(tid);
-        OtlpDecoder.Result decoded = OtlpDecoder.decode(request);
+        IngestService.Outcome outcome = ingest.ingest(decoded.batch(), decoded.rejectedPoints(),
+            decoded.errorMessage(), decoded.rejectedPoints() == 0 ? wire.original() : null, "http");
         long c2 = threads.getCurrentThreadCpuTime();
         long a2 = threads.getThreadAllocatedBytes(tid);
-        IngestService.Outcome outcome = ingest.ingest(decoded.batch(), decoded.rejectedPoints(),
-            decoded.errorMessage(), decoded.rejectedPoints() == 0 ? request : null, "http");
-        long c3 = threads.getCurrentThreadCpuTime();
-        long a3 = threads.getThreadAllocatedBytes(tid);
         if (outcome.rejectedPoints() != 0 || decoded.rejectedPoints() != 0) {
           throw new IllegalStateException("points rejected: " + outcome.message() + decoded.errorMessage());
         }
         cpu[0] += c1 - c0;
         cpu[1] += c2 - c1;
-        cpu[2] += c3 - c2;
         alloc[0] += a1 - a0;
         alloc[1] += a2 - a1;
-        alloc[2] += a3 - a2;
         points += decoded.acceptedPoints();
       }
     }
@@ -120,10 +116,10 @@ public final class IngestBench {
     if (!print) {
       return;
     }
-    String[] phases = {"protobuf parse", "decode to model", "pipeline + store"};
-    long totalCpu = cpu[0] + cpu[1] + cpu[2];
-    long totalAlloc = alloc[0] + alloc[1] + alloc[2];
-    for (int i = 0; i < 3; i++) {
+    String[] phases = {"decode to model", "pipeline + store"};
+    long totalCpu = cpu[0] + cpu[1];
+    long totalAlloc = alloc[0] + alloc[1];
+    for (int i = 0; i < phases.length; i++) {
       System.out.printf(Locale.ROOT, "  %-18s %7.0f ns/point  %6.0f bytes/point  %4.1f%%%n", phases[i],
           (double) cpu[i] / points, (double) alloc[i] / points, 100.0 * cpu[i] / totalCpu);
     }

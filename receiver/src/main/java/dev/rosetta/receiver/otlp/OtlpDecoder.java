@@ -165,14 +165,19 @@ public final class OtlpDecoder {
     }
   }
 
-  private static boolean noRecordedValue(int flags) {
+  static boolean noRecordedValue(int flags) {
     return (flags & DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE) != 0;
   }
 
   private static Temporality temporality(AggregationTemporality t) {
-    return switch (t) {
-      case AGGREGATION_TEMPORALITY_CUMULATIVE -> Temporality.CUMULATIVE;
-      case AGGREGATION_TEMPORALITY_DELTA -> Temporality.DELTA;
+    return t == AggregationTemporality.UNRECOGNIZED ? null : temporality(t.getNumber());
+  }
+
+  /** The temporality of an {@code AggregationTemporality} number; null for unspecified or unknown. */
+  static Temporality temporality(int number) {
+    return switch (number) {
+      case AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE_VALUE -> Temporality.CUMULATIVE;
+      case AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA_VALUE -> Temporality.DELTA;
       default -> null;
     };
   }
@@ -198,29 +203,46 @@ public final class OtlpDecoder {
   }
 
   private static Point histogramPoint(String name, HistogramDataPoint p, Errors errors) {
-    if (p.getCount() < 0) {
+    int nb = p.getExplicitBoundsCount();
+    double[] bounds = new double[nb];
+    for (int i = 0; i < nb; i++) {
+      bounds[i] = p.getExplicitBounds(i);
+    }
+    int nc = p.getBucketCountsCount();
+    long[] counts = new long[nc];
+    for (int i = 0; i < nc; i++) {
+      counts[i] = p.getBucketCounts(i);
+    }
+    return histogramPoint(name, attributes(p.getAttributesList()), p.getStartTimeUnixNano(), p.getTimeUnixNano(),
+        p.getCount(), bounds, counts, p.hasSum() ? p.getSum() : Double.NaN, p.hasMin() ? p.getMin() : Double.NaN,
+        p.hasMax() ? p.getMax() : Double.NaN, errors);
+  }
+
+  /**
+   * A histogram point from its fields as received ({@code NaN} for an absent sum, min or max), or
+   * null with the reason in {@code errors}. Takes {@code bounds} and {@code counts} over.
+   */
+  static Point histogramPoint(String name, Labels attributes, long start, long time, long count, double[] bounds,
+      long[] counts, double sum, double min, double max, Errors errors) {
+    if (count < 0) {
       errors.reject(1, "metric " + name + ": histogram count exceeds 2^63-1");
       return null;
     }
-    int nb = p.getExplicitBoundsCount();
-    int nc = p.getBucketCountsCount();
-    double[] bounds;
-    long[] counts;
+    int nb = bounds.length;
+    int nc = counts.length;
     if (nc == 0) {
       // No buckets at all: only count and sum are known.
       bounds = new double[0];
-      counts = new long[] {p.getCount()};
+      counts = new long[] {count};
     } else {
       if (nc != nb + 1) {
         errors.reject(1, "metric " + name + ": histogram has " + nc + " bucket counts for " + nb
             + " explicit bounds (want bounds + 1)");
         return null;
       }
-      bounds = new double[nb];
-      counts = new long[nc];
       long total = 0;
       for (int i = 0; i < nb; i++) {
-        double b = p.getExplicitBounds(i);
+        double b = bounds[i];
         if (Double.isNaN(b) || Double.isInfinite(b) || (i > 0 && b <= bounds[i - 1])) {
           errors.reject(1, "metric " + name + ": histogram explicit bounds must be finite and strictly increasing");
           return null;
@@ -228,34 +250,24 @@ public final class OtlpDecoder {
         bounds[i] = b == 0 ? 0.0 : b; // -0 is 0
       }
       for (int i = 0; i < nc; i++) {
-        long c = p.getBucketCounts(i);
+        long c = counts[i];
         if (c < 0) {
           errors.reject(1, "metric " + name + ": histogram bucket count exceeds 2^63-1");
           return null;
         }
-        counts[i] = c;
         total += c;
         if (total < 0) {
           errors.reject(1, "metric " + name + ": histogram bucket counts add up to more than 2^63-1");
           return null;
         }
       }
-      if (total != p.getCount()) {
-        errors.reject(1, "metric " + name + ": histogram count " + p.getCount()
+      if (total != count) {
+        errors.reject(1, "metric " + name + ": histogram count " + count
             + " differs from the sum of its bucket counts " + total);
         return null;
       }
     }
-    return new HistogramPoint(
-        attributes(p.getAttributesList()),
-        p.getStartTimeUnixNano(),
-        p.getTimeUnixNano(),
-        bounds,
-        counts,
-        p.getCount(),
-        p.hasSum() ? p.getSum() : Double.NaN,
-        p.hasMin() ? p.getMin() : Double.NaN,
-        p.hasMax() ? p.getMax() : Double.NaN);
+    return new HistogramPoint(attributes, start, time, bounds, counts, count, sum, min, max);
   }
 
   private static Point exponentialPoint(String name, ExponentialHistogramDataPoint p, Errors errors) {
@@ -517,7 +529,7 @@ public final class OtlpDecoder {
   }
 
   /** Counts rejected points and keeps the first few distinct reasons. */
-  private static final class Errors {
+  static final class Errors {
     int count;
     final List<String> reasons = new ArrayList<>(MAX_REASONS);
     int moreReasons;

@@ -41,7 +41,28 @@ public final class OtlpEncoder {
    * batch encoded.
    */
   public static ExportMetricsServiceRequest encode(MetricBatch batch, Object original) {
-    return original instanceof ExportMetricsServiceRequest r ? r : encode(batch);
+    if (original instanceof ExportMetricsServiceRequest r) {
+      return r;
+    }
+    if (original instanceof ProtobufBody body) {
+      try {
+        return ExportMetricsServiceRequest.parseFrom(body.bytes());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        // not a body the wire decoder read: the batch is what it held
+        return encode(batch);
+      }
+    }
+    return encode(batch);
+  }
+
+  /**
+   * A serialized request as received, the pipeline's opaque handle on it when it was decoded
+   * without building the message: parsed only when it is forwarded.
+   */
+  public record ProtobufBody(byte[] bytes) {
+    public ProtobufBody {
+      java.util.Objects.requireNonNull(bytes, "bytes");
+    }
   }
 
   /**

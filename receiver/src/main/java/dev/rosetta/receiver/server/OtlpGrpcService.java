@@ -7,6 +7,7 @@ import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.IngestExecutor;
 import dev.rosetta.receiver.admission.RequestBudget;
 import dev.rosetta.receiver.otlp.OtlpEncoder;
+import dev.rosetta.receiver.otlp.OtlpWireDecoder;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
 import io.grpc.Metadata;
@@ -18,7 +19,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import java.time.Duration;
@@ -165,9 +165,9 @@ public final class OtlpGrpcService {
 
       private void process() {
         try {
-          ExportMetricsServiceRequest request;
+          OtlpWireDecoder.Decoded decoded;
           try {
-            request = ExportMetricsServiceRequest.parseFrom(message);
+            decoded = OtlpWireDecoder.decode(message);
           } catch (InvalidProtocolBufferException e) {
             ingest.refusedRequest(TRANSPORT, IngestStatus.MALFORMED);
             finish();
@@ -176,7 +176,7 @@ public final class OtlpGrpcService {
             return;
           }
           message = null;
-          IngestService.Outcome outcome = OtlpIngest.ingest(ingest, request, TRANSPORT);
+          IngestService.Outcome outcome = OtlpIngest.ingest(ingest, decoded, TRANSPORT);
           // the call's memory and lane place are given back before its answer goes out: a sender
           // that sends its next call on the answer finds them free
           finish();

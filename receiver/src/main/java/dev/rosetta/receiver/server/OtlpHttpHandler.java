@@ -5,8 +5,10 @@ import com.google.protobuf.Message;
 import com.google.rpc.Status;
 import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.RequestBudget;
+import dev.rosetta.receiver.otlp.OtlpDecoder;
 import dev.rosetta.receiver.otlp.OtlpEncoder;
 import dev.rosetta.receiver.otlp.OtlpJson;
+import dev.rosetta.receiver.otlp.OtlpWireDecoder;
 import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.IngestStatus;
 import io.netty.channel.ChannelHandlerContext;
@@ -103,19 +105,22 @@ public final class OtlpHttpHandler implements IngestRoute {
       Admission.Refusal r = e.refusal();
       return () -> refuse(ctx, req, transport, r.status(), r.message(), retryAfter(r));
     }
-    ExportMetricsServiceRequest request;
+    OtlpWireDecoder.Decoded decoded;
     try {
-      request = json
-          ? OtlpJson.parseRequest(body)
-          : ExportMetricsServiceRequest.parseFrom(body);
+      if (json) {
+        ExportMetricsServiceRequest request = OtlpJson.parseRequest(body);
+        decoded = new OtlpWireDecoder.Decoded(OtlpDecoder.decode(request), request);
+      } else {
+        decoded = OtlpWireDecoder.decode(body);
+      }
     } catch (InvalidProtocolBufferException e) {
       return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, "invalid OTLP protobuf: " + e.getMessage(),
           Map.of());
     } catch (OtlpJson.MalformedJsonException e) {
       return () -> refuse(ctx, req, transport, IngestStatus.MALFORMED, e.getMessage(), Map.of());
     }
-    body = null; // the parsed request holds what it needs
-    IngestService.Outcome outcome = OtlpIngest.ingest(ingest, request, transport);
+    body = null; // what was decoded holds what it needs
+    IngestService.Outcome outcome = OtlpIngest.ingest(ingest, decoded, transport);
     if (outcome.status() == IngestStatus.OVERLOADED) {
       long secs = Math.max(1, outcome.retryAfter().toSeconds());
       return () -> respond(ctx, req, json, outcome.status().httpStatus,

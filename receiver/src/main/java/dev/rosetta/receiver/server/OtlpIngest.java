@@ -1,20 +1,17 @@
 package dev.rosetta.receiver.server;
 
 import dev.rosetta.receiver.otlp.OtlpDecoder;
+import dev.rosetta.receiver.otlp.OtlpWireDecoder;
 import dev.rosetta.receiver.pipeline.IngestService;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
 /** The OTLP receivers' side of the ingest contract: they decode, the pipeline sees model batches. */
 final class OtlpIngest {
   private OtlpIngest() {}
 
-  /**
-   * Decodes {@code request} and ingests its batch; the request itself goes along as the opaque
-   * original when the decoder refused none of its points, so that it can be forwarded as received.
-   */
-  static IngestService.Outcome ingest(IngestService ingest, ExportMetricsServiceRequest request, String transport) {
-    OtlpDecoder.Result decoded = OtlpDecoder.decode(request);
-    return ingest.ingest(decoded.batch(), decoded.rejectedPoints(), decoded.errorMessage(),
-        decoded.rejectedPoints() == 0 ? request : null, transport);
+  /** Ingests what a body decoded to, its original going along when none of its points was refused. */
+  static IngestService.Outcome ingest(IngestService ingest, OtlpWireDecoder.Decoded decoded, String transport) {
+    OtlpDecoder.Result result = decoded.result();
+    return ingest.ingest(result.batch(), result.rejectedPoints(), result.errorMessage(),
+        result.rejectedPoints() == 0 ? decoded.original() : null, transport);
   }
 }
