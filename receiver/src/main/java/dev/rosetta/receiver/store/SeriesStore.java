@@ -639,7 +639,7 @@ public final class SeriesStore implements StoreView {
               if (family.aggregation == null) {
                 claimant.source = Sources.point(metricSource, p.receivedLabels());
                 res = claim(family, labels, claimant, in, before == null ? null : before.series(k));
-                shape.series[k] = res instanceof Series found && !(found instanceof AggSeries) ? found : null;
+                shape.place(k, res instanceof Series found && !(found instanceof AggSeries) ? found : null);
               } else {
                 res = aggregateSeries(family, labels, in.now);
               }
@@ -716,7 +716,9 @@ public final class SeriesStore implements StoreView {
    * the same family and its key equals the point's labels (checked on use), spares a lookup in the
    * family's map. A batch with as many points as the last rewrites the places where they are (a new
    * shape for every batch would be old-generation garbage at the next collection); two batches of
-   * one resource at once may mix their places, which the check on use makes harmless.
+   * one resource at once may mix their places, which the check on use makes harmless. A place is
+   * written only when it changes: a shape lives long, and a write into an old object costs the
+   * collector a card to scan.
    */
   private static final class Shape {
     final Series[] series;
@@ -729,12 +731,21 @@ public final class SeriesStore implements StoreView {
     }
 
     Shape renewed(long now) {
-      millis = now;
+      if (millis != now) {
+        millis = now;
+      }
       return this;
     }
 
     Series series(int k) {
       return k < series.length ? series[k] : null;
+    }
+
+    /** Puts a point's series in its place (null: none), writing only when it changed. */
+    void place(int k, Series s) {
+      if (series[k] != s) {
+        series[k] = s;
+      }
     }
   }
 
