@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rosetta.model.InstrumentationScope;
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
+import dev.rosetta.model.MetricBatch;
 import dev.rosetta.model.MetricType;
 import dev.rosetta.model.NumberPoint;
 import dev.rosetta.model.Point;
@@ -188,5 +189,32 @@ class SeriesShapeTest {
     assertThat(queueSeries()).containsExactlyInAnyOrder(q("q=\"a\",", 3.0),
         "queue{instance=\"pod-2\",job=\"api\",q=\"a\",} 5.0");
     assertThat(store.seriesCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aMetricOfAnotherNameUnitOrTypeInARememberedPlaceFindsItsOwnFamily() {
+    Labels a = Labels.of("q", "a");
+    long[] time = {0};
+    java.util.function.BiFunction<String, MetricType, MetricBatch> latency = (unit, type) -> batch(POD_1,
+        InstrumentationScope.empty(), metric("latency", unit, type, Temporality.CUMULATIVE,
+            new NumberPoint(a, 0, time[0] += 10, time[0])));
+    store.apply(latency.apply("s", MetricType.GAUGE));
+    store.apply(latency.apply("ms", MetricType.GAUGE)); // in the place of latency_seconds
+    store.apply(latency.apply("s", MetricType.GAUGE));
+    store.apply(latency.apply("s", MetricType.COUNTER)); // in the place of latency_seconds
+    store.apply(latency.apply("s", MetricType.GAUGE));
+    assertThat(store.apply(batch(POD_1, InstrumentationScope.empty(), metric("latency", "s", MetricType.SUMMARY,
+        Temporality.CUMULATIVE, new dev.rosetta.model.SummaryPoint(a, 0, 60, 1, 1, new double[0], new double[0]))))
+        .reason()).isEqualTo("type_conflict");
+    time[0] = 60;
+    store.apply(latency.apply("s", MetricType.UP_DOWN_COUNTER)); // a Prometheus gauge too
+    store.apply(batch(POD_1, InstrumentationScope.empty(), metric("wait", "s", MetricType.UP_DOWN_COUNTER,
+        Temporality.CUMULATIVE, new NumberPoint(a, 0, 80, 80)))); // in the place of latency_seconds
+    assertThat(scrape()).contains("latency_seconds{instance=\"pod-1\",job=\"api\",q=\"a\",} 70.0")
+        .contains("latency_milliseconds{instance=\"pod-1\",job=\"api\",q=\"a\",} 20.0")
+        .contains("latency_seconds_total{instance=\"pod-1\",job=\"api\",q=\"a\",} 40.0")
+        .contains("wait_seconds{instance=\"pod-1\",job=\"api\",q=\"a\",} 80.0");
+    assertThat(store.seriesCount()).isEqualTo(4);
+    assertThat(store.familyCount()).isEqualTo(4);
   }
 }
