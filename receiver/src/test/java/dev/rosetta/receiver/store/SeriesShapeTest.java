@@ -217,4 +217,37 @@ class SeriesShapeTest {
     assertThat(store.seriesCount()).isEqualTo(4);
     assertThat(store.familyCount()).isEqualTo(4);
   }
+
+  @Test
+  void aSeriesTakesNewLabelInstancesAFewTimesAfterAHitOnly() {
+    SeriesStore.Family family = new SeriesStore.Family("queue", MetricType.GAUGE, "", "", null);
+    Labels attrs = Labels.of("q", "a");
+    SeriesStore.Series s = new SeriesStore.Series(family, Labels.of("job", "api", "q", "a"), attrs,
+        Labels.of("job", "api"), 7, null, 0);
+    // every lookup brings its own equal scope labels (no shape kept them): three are taken, then one in 64
+    int taken = 0;
+    for (int i = 0; i < 200; i++) {
+      Labels scoped = Labels.of("job", "api");
+      synchronized (s) {
+        s.recordKeyInputs(attrs, scoped);
+      }
+      taken += s.keyScoped == scoped ? 1 : 0;
+    }
+    assertThat(taken).isEqualTo(12); // lookups 0-2, 64-66, 128-130, 192-194
+    assertThat(s.sameInputs(Labels.of("q", "a"), s.keyScoped, 7)).isTrue();
+    assertThat(s.sameInputs(attrs, Labels.of("job", "api"), 7)).as("another instance").isFalse();
+    assertThat(s.sameInputs(attrs, s.keyScoped, 8)).as("another source").isFalse();
+    assertThat(s.sameInputs(Labels.of("q", "b"), s.keyScoped, 7)).isFalse();
+    // a hit: the next ones are taken again
+    assertThat(s.sameInputs(attrs, s.keyScoped, 7)).isTrue();
+    Labels scoped = Labels.of("job", "api");
+    synchronized (s) {
+      s.recordKeyInputs(attrs, scoped);
+    }
+    assertThat(s.keyScoped).isSameAs(scoped);
+    synchronized (s) {
+      s.removed = true;
+    }
+    assertThat(s.sameInputs(attrs, scoped, 7)).as("removed").isFalse();
+  }
 }
