@@ -460,12 +460,15 @@ public final class ViewsStage implements MetricStage {
     }
   }
 
-  /** One output family of a scope: the raw metrics that map to it and the points kept. */
+  /**
+   * One output family of a scope: the raw metrics that map to it and the points kept. Most have one
+   * member: the slots and their index are made when a second one comes.
+   */
   private static final class Family {
     private final List<Member> members = new ArrayList<>(1);
-    private final List<Slot> slots = new ArrayList<>();
+    private List<Slot> slots;
     /** The first slot of each series. */
-    private final Map<Labels, Integer> bySeries = new HashMap<>();
+    private Map<Labels, Integer> bySeries;
     /** Whether a duplicate was left out or replaced: the members' metrics are then rebuilt. */
     private boolean changed;
 
@@ -504,6 +507,8 @@ public final class ViewsStage implements MetricStage {
       return 0; // nothing to compare with yet: its points are indexed when a second member comes
     }
     if (f.members.size() == 2) {
+      f.slots = new ArrayList<>();
+      f.bySeries = new HashMap<>();
       Member first = f.members.get(0);
       for (Point p : first.metric.points()) {
         place(f, first, p);

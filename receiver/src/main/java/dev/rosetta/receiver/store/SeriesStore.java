@@ -609,13 +609,16 @@ public final class SeriesStore implements StoreView {
       in.resourceIds[ri] = resourceId;
       Shape before = shapes.get(resourceId);
       int count = pointCount(rm);
-      // the same number of points as last time: the places are rewritten where they are
-      Shape shape = before != null && before.series.length == count ? before.renewed(in.now) : new Shape(count, in.now);
+      int scopes = rm.scopes().size();
+      // the same number of points and scopes as last time: the places are rewritten where they are
+      Shape shape = before != null && before.series.length == count && before.scoped.length == scopes
+          ? before.renewed(in.now) : new Shape(count, scopes, before, in.now);
       int k = 0;
+      int j = 0;
       claimant.resource = rm.resource();
       claimant.replacing = in.source;
       for (ScopeMetrics sm : rm.scopes()) {
-        Labels scoped = TargetLabels.withScope(base, sm.scope());
+        Labels scoped = shape.keepScoped(j++, TargetLabels.withScope(base, sm.scope()));
         in.scoped[si++] = scoped;
         for (Metric m : sm.metrics()) {
           int n = m.points().size();
@@ -635,12 +638,21 @@ public final class SeriesStore implements StoreView {
             Object res;
             Labels labels;
             for (;;) {
-              labels = seriesLabels(p.labels(), scoped, family.aggregation);
               if (family.aggregation == null) {
+                Labels attrs = p.labels();
                 claimant.source = Sources.point(metricSource, p.receivedLabels());
-                res = claim(family, labels, claimant, in, before == null ? null : before.series(k));
-                shape.series[k] = res instanceof Series found && !(found instanceof AggSeries) ? found : null;
+                Series known = before == null ? null : before.series(k);
+                if (known != null && known.family == family && known.sameInputs(attrs, scoped, claimant.source)) {
+                  // its key was made of these very labels (or equal ones) for this very source: found
+                  res = known;
+                  labels = known.key;
+                } else {
+                  labels = seriesLabels(attrs, scoped, null);
+                  res = claim(family, labels, attrs, scoped, claimant, in, known);
+                }
+                shape.place(k, res instanceof Series found && !(found instanceof AggSeries) ? found : null);
               } else {
+                labels = seriesLabels(p.labels(), scoped, family.aggregation);
                 res = aggregateSeries(family, labels, in.now);
               }
               if (res != RETRY) {
@@ -714,27 +726,62 @@ public final class SeriesStore implements StoreView {
    * The plain series the points of one resource went to in its last batch, by position: a sender
    * sends the same series in the same order every time, so the series found there, when it is of
    * the same family and its key equals the point's labels (checked on use), spares a lookup in the
-   * family's map. A batch with as many points as the last rewrites the places where they are (a new
-   * shape for every batch would be old-generation garbage at the next collection); two batches of
-   * one resource at once may mix their places, which the check on use makes harmless.
+   * family's map. A batch with as many points and scopes as the last rewrites the places where they
+   * are (a new shape for every batch would be old-generation garbage at the next collection); two
+   * batches of one resource at once may mix their places, which the check on use makes harmless.
+   *
+   * <p>It also keeps, per scope, one instance of the labels the resource and the scope give every
+   * series: each batch decodes its own, equal to the last one's, and a series whose key was made of
+   * the kept instance is then found again by an identity check ({@link Series#sameInputs}). A place
+   * or a kept instance is written only when it changes: a shape lives long, and a write into an old
+   * object costs the collector a card to scan.
    */
   private static final class Shape {
     final Series[] series;
+    /** Per scope, in batch order: the labels the resource and scope give, the instance series keep. */
+    final Labels[] scoped;
     /** When a batch last wrote it. */
     volatile long millis;
 
-    Shape(int points, long millis) {
+    /** A new shape, with the scope labels of {@code before} (may be null) kept where they are. */
+    Shape(int points, int scopes, Shape before, long millis) {
       series = new Series[points];
+      scoped = new Labels[scopes];
+      if (before != null) {
+        System.arraycopy(before.scoped, 0, scoped, 0, Math.min(scopes, before.scoped.length));
+      }
       this.millis = millis;
     }
 
     Shape renewed(long now) {
-      millis = now;
+      if (millis != now) {
+        millis = now;
+      }
       return this;
     }
 
     Series series(int k) {
       return k < series.length ? series[k] : null;
+    }
+
+    /** Puts a point's series in its place (null: none), writing only when it changed. */
+    void place(int k, Series s) {
+      if (series[k] != s) {
+        series[k] = s;
+      }
+    }
+
+    /**
+     * The labels scope {@code j} gives, as the instance kept for it when equal to {@code l}; else
+     * {@code l}, kept from now on.
+     */
+    Labels keepScoped(int j, Labels l) {
+      Labels kept = scoped[j];
+      if (kept == l || (kept != null && kept.equals(l))) {
+        return kept;
+      }
+      scoped[j] = l;
+      return l;
     }
   }
 
@@ -823,7 +870,8 @@ public final class SeriesStore implements StoreView {
    * claimed), or handed over; a {@link Refusal} when it may not be; {@link #RETRY} when the family
    * went away.
    */
-  private Object claim(Family family, Labels labels, Claimant c, Ingest in, Series candidate) {
+  private Object claim(Family family, Labels labels, Labels attrs, Labels scoped, Claimant c, Ingest in,
+      Series candidate) {
     Series known = candidate;
     for (;;) {
       Series s = known != null && known.family == family && known.key.equals(labels)
@@ -837,7 +885,7 @@ public final class SeriesStore implements StoreView {
         if (!enter(family)) {
           return RETRY;
         }
-        Series created = new Series(family, labels, c.source, c.owner(), in.now);
+        Series created = new Series(family, labels, attrs, scoped, c.source, c.owner(), in.now);
         Series prev = family.series.putIfAbsent(labels, created);
         if (prev == null) {
           seriesCount.incrementAndGet();
@@ -856,10 +904,8 @@ public final class SeriesStore implements StoreView {
           }
           continue;
         }
-        if (s.owner == c.source) {
-          return s;
-        }
-        if (handover(family, s, labels, c, in.now)) {
+        if (s.owner == c.source || handover(family, s, labels, c, in.now)) {
+          s.recordKeyInputs(attrs, scoped);
           return s;
         }
       }
@@ -1080,7 +1126,7 @@ public final class SeriesStore implements StoreView {
                 family = (Family) f;
                 labels = seriesLabels(p.labels(), scoped, null);
                 again = family.aggregation == null
-                    ? claim(family, labels, claimant, in, null)
+                    ? claim(family, labels, p.labels(), scoped, claimant, in, null)
                     : Refusal.FAMILY_CHANGED; // became an aggregated family: the next batch contributes
               }
               if (again instanceof Series fresh) {
@@ -1949,19 +1995,77 @@ public final class SeriesStore implements StoreView {
     /** The labels the family keys it by (plain series; null for an aggregate). */
     final Labels key;
 
+    /**
+     * The point attributes and the resource and scope labels {@link #key} was last found to be made
+     * of ({@link SeriesStore#seriesLabels}), this very pair of instances: the same instances again (or
+     * attributes equal to these) make the same key, and find the series without making it.
+     */
+    Labels keyAttributes;
+    Labels keyScoped;
+    /** Lookups since the last {@link #sameInputs} hit that had to make the key. */
+    int keyMisses;
+
     /** An aggregate series: its family's map holds it, nothing else looks it up by key. */
     Series() {
       this.family = null;
       this.key = null;
     }
 
-    Series(Family family, Labels key, long owner, Sources.Owner ownerInfo, long now) {
+    Series(Family family, Labels key, Labels attrs, Labels scoped, long owner, Sources.Owner ownerInfo, long now) {
       this.family = family;
       this.key = key;
+      this.keyAttributes = attrs;
+      this.keyScoped = scoped;
       this.owner = owner;
       this.ownerInfo = ownerInfo;
       this.lastSeenMillis = now;
     }
+
+    /**
+     * Whether a point with these attributes, under these resource and scope labels, from this
+     * source, is this series' without making its key: it is still in the store and held by the
+     * source, and its key was made of these very scope labels and attributes equal to these.
+     */
+    boolean sameInputs(Labels attrs, Labels scoped, long source) {
+      synchronized (this) {
+        if (removed || owner != source || keyScoped != scoped) {
+          return false;
+        }
+        Labels a = keyAttributes;
+        if (a != attrs && (a == null || !a.equals(attrs))) {
+          return false;
+        }
+        if (keyMisses != 0) {
+          keyMisses = 0;
+        }
+        return true;
+      }
+    }
+
+    /**
+     * Under the monitor, after a lookup found this series by a key made of {@code attrs} and {@code
+     * scoped}: remembers them for {@link #sameInputs}. Labels decoded anew for every request would
+     * be written into a long-lived series on every point, so new instances are taken only {@value
+     * #KEY_RECORDS} times after a hit, and then once every {@value #KEY_RETRY} lookups.
+     */
+    void recordKeyInputs(Labels attrs, Labels scoped) {
+      if (keyAttributes == attrs && keyScoped == scoped) {
+        return;
+      }
+      int misses = keyMisses++;
+      if ((misses & (KEY_RETRY - 1)) < KEY_RECORDS) {
+        if (keyAttributes != attrs) {
+          keyAttributes = attrs;
+        }
+        if (keyScoped != scoped) {
+          keyScoped = scoped;
+        }
+      }
+    }
+
+    static final int KEY_RECORDS = 3;
+    /** A power of two. */
+    static final int KEY_RETRY = 64;
   }
 
   /**

@@ -57,6 +57,14 @@ public final class ViewDecision {
   private final String problem;
   private final List<Operand> operands;
   private final Recognition recognition;
+  /**
+   * The optional answers the pipeline asks for every metric it maps, made once: a decision is
+   * memoized and outlives the metrics it decides.
+   */
+  private final Optional<View> viewOptional;
+  private final Optional<String> viewIdOptional;
+  private final Optional<String> nameOptional;
+  private final Optional<Recognition> recognitionOptional;
 
   private ViewDecision(
       Kind kind,
@@ -83,6 +91,10 @@ public final class ViewDecision {
     this.problem = problem;
     this.operands = operands;
     this.recognition = recognition;
+    this.viewOptional = Optional.ofNullable(view);
+    this.viewIdOptional = view == null ? Optional.empty() : Optional.of(view.id());
+    this.nameOptional = Optional.ofNullable(name);
+    this.recognitionOptional = Optional.ofNullable(recognition);
   }
 
   static ViewDecision malformed(String input, NameError error) {
@@ -128,7 +140,7 @@ public final class ViewDecision {
 
   /** The path a name of another Go instrumentation was recognised as; empty for any other name. */
   public Optional<Recognition> recognition() {
-    return Optional.ofNullable(recognition);
+    return recognitionOptional;
   }
 
   public Kind kind() {
@@ -167,12 +179,12 @@ public final class ViewDecision {
 
   /** The view that matched. */
   public Optional<View> view() {
-    return Optional.ofNullable(view);
+    return viewOptional;
   }
 
   /** The id of the view that matched. */
   public Optional<String> viewId() {
-    return view == null ? Optional.empty() : Optional.of(view.id());
+    return viewIdOptional;
   }
 
   /** Where the view that matched was written: file and index. */
@@ -182,7 +194,7 @@ public final class ViewDecision {
 
   /** The semantic name; present for {@link Kind#MATCHED} only. */
   public Optional<String> name() {
-    return Optional.ofNullable(name);
+    return nameOptional;
   }
 
   /** The output type; empty when the view keeps the input's (and unless {@link Kind#MATCHED}). */

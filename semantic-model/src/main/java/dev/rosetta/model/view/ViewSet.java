@@ -522,7 +522,9 @@ public final class ViewSet {
             : raw.temporality();
     double scale = d.scale();
     Optional<BucketLayout> buckets = d.buckets();
-    List<Point> points = new ArrayList<>(n);
+    // most metrics have one point: kept in a list of one, not an array list Metric would copy
+    List<Point> points = n == 1 ? null : new ArrayList<>(n);
+    Point single = null;
     int dropped = 0;
     int omitted = 0;
     String problem = null;
@@ -541,13 +543,21 @@ public final class ViewSet {
             q = np.withValue(derived(np, d.operands(), values));
           }
         }
-        points.add(mapPoint(q, extra, scale, buckets));
+        Point mapped = mapPoint(q, extra, scale, buckets);
+        if (points == null) {
+          single = mapped;
+        } else {
+          points.add(mapped);
+        }
       } catch (IllegalArgumentException e) {
         dropped++;
         if (problem == null) {
           problem = "point " + p.labels() + ": " + e.getMessage();
         }
       }
+    }
+    if (points == null) {
+      points = single == null ? List.of() : List.of(single);
     }
     if (n > 0 && points.isEmpty()) {
       if (omitted == n) {
