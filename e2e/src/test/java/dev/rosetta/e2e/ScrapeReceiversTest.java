@@ -131,12 +131,18 @@ class ScrapeReceiversTest {
 
         // a target that dies: up 0, and its other series leave /metrics
         a.kill();
-        Exposition after = Await.until("up 0 for the killed program", DEADLINE, rosetta::metrics,
+        Await.until("up 0 for the killed program", DEADLINE, rosetta::metrics,
             e -> e.find("up", Map.of("job", ClientGolangTest.JOB)).stream().anyMatch(s -> s.value() == 0));
-        Set<String> remaining = after.samples().stream().filter(s -> a.address().equals(s.labels().get("instance")))
-            .map(Exposition.Sample::name).collect(Collectors.toCollection(TreeSet::new));
+        // /metrics is read family by family while a scrape's batch commits (its report first, then the
+        // stale series leave), so one exposition may show both: the state settles with that commit
+        Set<String> remaining = Await.until("only the report left of the killed target", DEADLINE,
+            () -> rosetta.metrics().samples().stream().filter(s -> a.address().equals(s.labels().get("instance")))
+                .map(Exposition.Sample::name).collect(Collectors.toCollection(TreeSet::new)), REPORT::equals);
         assertThat(remaining).as("what remains of the killed target").isEqualTo(REPORT);
         assertThat(prometheus.awaitSingle("up" + sa + "} == 0")).isZero();
+        // the scrape the kill interrupts may fail otherwise (a timeout); those after it cannot connect
+        Exposition after = Await.until("a scrape failure of reason connection", DEADLINE, rosetta::metrics,
+            e -> e.sum("rosetta_scrape_failures_total", Map.of("job", ClientGolangTest.JOB, "reason", "connection")) > 0);
         assertThat(after.sum("rosetta_scrape_failures_total", Map.of("job", ClientGolangTest.JOB,
             "reason", "connection"))).isPositive();
         rosetta.stopCleanly();
