@@ -101,16 +101,21 @@ final class ExpositionWriter extends Writer {
 
   /** Bytes as they are. */
   void raw(byte[] b) throws IOException {
+    raw(b, b.length);
+  }
+
+  /** The first {@code length} bytes of {@code b} as they are. */
+  void raw(byte[] b, int length) throws IOException {
     endPending();
-    if (b.length > SIZE - pos) {
+    if (length > SIZE - pos) {
       drain();
-      if (b.length > SIZE) {
-        out.write(b);
+      if (length > SIZE) {
+        out.write(b, 0, length);
         return;
       }
     }
-    System.arraycopy(b, 0, buf, pos, b.length);
-    pos += b.length;
+    System.arraycopy(b, 0, buf, pos, length);
+    pos += length;
   }
 
   /** One ASCII character. */

@@ -189,7 +189,7 @@ public final class StoreCollector extends Collector {
               }
             }
             lastBounds = bounds;
-            byte[] block = blocks.of(labels(s.labels()).without("le"));
+            LabelBlocks block = blocks.of(labels(s.labels()).without("le"));
             Long ts = timestamp(s);
             long[] counts = s.counts();
             long cumulative = 0;
@@ -216,7 +216,7 @@ public final class StoreCollector extends Collector {
             for (int i = 0; i < q.length; i++) {
               line(w, sampleName, blocks.of(l.with("quantile", Collector.doubleToGoString(q[i]))), null, qv[i], ts);
             }
-            byte[] block = blocks.of(l);
+            LabelBlocks block = blocks.of(l);
             line(w, count, block, null, s.count(), ts);
             line(w, sum, block, null, s.sum(), ts);
           }
@@ -258,14 +258,18 @@ public final class StoreCollector extends Collector {
 
   /**
    * One sample line: the name, the series' label block ({@code {name="value",...}} without its
-   * closing brace; null when the series has no labels), one more label last when {@code extra} is
+   * closing brace; none when the series has no labels), one more label last when {@code extra} is
    * not null, the value and the timestamp.
    */
-  private static void line(ExpositionWriter w, byte[] name, byte[] block, byte[] extra, double value, Long ts)
+  private static void line(ExpositionWriter w, byte[] name, LabelBlocks block, byte[] extra, double value, Long ts)
       throws IOException {
     w.raw(name);
-    if (block != null || extra != null) {
-      w.raw(block == null ? OPEN : block);
+    if (block.block != null || extra != null) {
+      if (block.block == null) {
+        w.raw(OPEN);
+      } else {
+        w.raw(block.block, block.length);
+      }
       if (extra != null) {
         w.raw(extra);
       }
@@ -282,32 +286,42 @@ public final class StoreCollector extends Collector {
 
   private static final byte[] OPEN = {'{'};
 
-  /** Label blocks encoded once each, through a small buffer of their own. */
+  /**
+   * Label blocks encoded once each, through a small buffer of their own: {@link #of} leaves the
+   * block in {@link #block}/{@link #length}, valid until the next call.
+   */
   private static final class LabelBlocks {
-    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
+    private final Bytes bytes = new Bytes();
     private final ExpositionWriter w = new ExpositionWriter(bytes);
+    /** The last block encoded by {@link #of}, {@link #length} bytes of it; null for no labels. */
+    byte[] block;
+    int length;
 
-    /** {@code {a="1",b="2",} without the closing brace; null for no labels. */
-    byte[] of(Labels labels) throws IOException {
+    /** Encodes {@code {a="1",b="2",} without the closing brace into {@link #block}. */
+    LabelBlocks of(Labels labels) throws IOException {
       int n = labels.size();
       if (n == 0) {
-        return null;
+        block = null;
+        length = 0;
+        return this;
       }
-      bytes.reset();
+      bytes.length = 0;
       w.ascii('{');
       for (int i = 0; i < n; i++) {
         label(labels.name(i), labels.value(i));
       }
       w.flush();
-      return bytes.toByteArray();
+      block = bytes.array;
+      length = bytes.length;
+      return this;
     }
 
-    /** {@code name="value",} */
+    /** {@code name="value",} as an array of its own. */
     byte[] extra(String name, String value) throws IOException {
-      bytes.reset();
+      bytes.length = 0;
       label(name, value);
       w.flush();
-      return bytes.toByteArray();
+      return java.util.Arrays.copyOf(bytes.array, bytes.length);
     }
 
     private void label(String name, String value) throws IOException {
@@ -315,6 +329,29 @@ public final class StoreCollector extends Collector {
       w.ascii("=\"");
       w.escapedLabelValue(value);
       w.ascii("\",");
+    }
+  }
+
+  /** A growable byte array without the locks of {@link java.io.ByteArrayOutputStream}. */
+  private static final class Bytes extends java.io.OutputStream {
+    byte[] array = new byte[256];
+    int length;
+
+    @Override
+    public void write(int b) {
+      if (length == array.length) {
+        array = java.util.Arrays.copyOf(array, length * 2);
+      }
+      array[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (array.length - length < len) {
+        array = java.util.Arrays.copyOf(array, Math.max(array.length * 2, length + len));
+      }
+      System.arraycopy(b, off, array, length, len);
+      length += len;
     }
   }
 

@@ -169,6 +169,22 @@ class StoreTextRenderingTest {
   }
 
   @Test
+  void labelBlocksLongerThanTheirBuffersAreWrittenWhole() throws Exception {
+    SeriesStore store = store();
+    List<Point> points = new ArrayList<>();
+    // longer than the block buffer's first size (256 bytes) and than the writer's buffer (64 KiB)
+    for (int len : new int[] {255, 256, 300, 65_535, 65_536, 70_001}) {
+      points.add(num(len, "k", "\u00e9\"".repeat(len / 2) + "x".repeat(len % 2), "i", Integer.toString(len)));
+    }
+    store.apply(batch(Labels.of("service.name", "api"),
+        metric("m", "", "", MetricType.GAUGE, points.toArray(Point[]::new))));
+    StoreCollector c = new StoreCollector(store);
+    String direct = direct(c);
+    assertThat(direct).isEqualTo(simpleclient(c));
+    assertThat(direct).contains("\u00e9\\\"".repeat(35_000) + "x\",");
+  }
+
+  @Test
   void aScrapeServesTheRegistryThenTheStoreAndFiltersAndOpenMetricsGoThroughSimpleclient() throws Exception {
     SeriesStore store = store();
     fill(store);
