@@ -111,8 +111,13 @@ public final class BenchReport {
     System.out.println("|---|---|---|---|---|---|---|");
     for (Row r : t) {
       boolean loaded = r.kind().equals("scrape-loaded");
+      String when = switch (r.kind()) {
+        case "scrape-loaded" -> "full ingest";
+        case "scrape-cold" -> "idle, first scrapes";
+        default -> "idle, warmed up";
+      };
       System.out.printf(Locale.ROOT, "| %s | %s | %.1f ms | %.1f ms | %s | %s | %,d MiB |%n", r.name(),
-          loaded ? "full ingest" : "idle", r.num(3), r.num(4), r.f[6],
+          when, r.num(3), r.num(4), r.f[6],
           loaded ? String.format(Locale.ROOT, "%,.0f points/s", r.num(5))
               : String.format(Locale.ROOT, "%,d bytes", (long) r.num(5)),
           (long) r.num(7) >> 10);

@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  *             --connections 4 --warmup 10s --duration 30s
  * rate        a steady rate: --rate 10000 --points-per-request 106 --requests 10 --warmup 30s --duration 60s
  * scrape      loads --requests x --points-per-request series once, then times --scrapes GETs of
- *             --metrics-url, first alone and then while --connections send at full speed
+ *             --metrics-url alone right away (cold: the JIT compiler still at work), again after
+ *             --warmup of back-to-back scrapes, and then while --connections send at full speed
  * </pre>
  *
  * Every mode takes {@code --histogram-bounds} (40): the explicit bounds of each of the eight Go
@@ -293,16 +294,29 @@ public final class OtlpLoadClient {
       }
     }
     byte[] get = HttpConnection.get(metrics);
+    Duration warmup = duration("warmup", "5s");
+    long[] cold;
     long[] idle;
     long bytes;
+    int warming = 0;
     try (HttpConnection conn = new HttpConnection(metrics, 120_000)) {
       bytes = conn.exchange(get, 0).length(); // the first scrape is not counted
+      // the first scrapes after loading, while the JIT compiler is still at work on the exposition path
+      cold = timeScrapes(conn, get, scrapes);
+      // then scrapes back to back for --warmup, and the same number timed once the path is compiled
+      for (long end = System.nanoTime() + warmup.toNanos(); System.nanoTime() < end; warming++) {
+        conn.exchange(get, 0);
+      }
       idle = timeScrapes(conn, get, scrapes);
     }
     System.out.printf(Locale.ROOT,
-        "%-16s /metrics with %,d series loaded (histograms included), %,d bytes: median %.1f ms, p99 %.1f ms"
-            + " over %d scrapes; peak RSS %,d MiB%n",
-        name(), (long) n * ppr, bytes, pct(idle, 0.5), pct(idle, 0.99), scrapes, receiver.peakRssKib() >> 10);
+        "%-16s /metrics with %,d series loaded (histograms included), %,d bytes: first %d scrapes median %.1f ms,"
+            + " p99 %.1f ms; after %d more (%s), median %.1f ms, p99 %.1f ms over %d scrapes; peak RSS %,d MiB%n",
+        name(), (long) n * ppr, bytes, scrapes, pct(cold, 0.5), pct(cold, 0.99), warming, opts.get("warmup"),
+        pct(idle, 0.5), pct(idle, 0.99), scrapes, receiver.peakRssKib() >> 10);
+    appendResult(String.join("\t", "scrape-cold", opts.getOrDefault("round", "1"), name(),
+        fmt(pct(cold, 0.5)), fmt(pct(cold, 0.99)), Long.toString(bytes), Integer.toString(scrapes),
+        Long.toString(receiver.peakRssKib())));
     appendResult(String.join("\t", "scrape", opts.getOrDefault("round", "1"), name(),
         fmt(pct(idle, 0.5)), fmt(pct(idle, 0.99)), Long.toString(bytes), Integer.toString(scrapes),
         Long.toString(receiver.peakRssKib())));
