@@ -53,13 +53,40 @@ class RosettaServiceLifecycleTest {
       RosettaService svc = Rosetta.create(ConfigLoader.parse(config(grpc, http, metrics), "test", Map.of()));
       assertThatThrownBy(svc::start)
           .isInstanceOf(BindException.class)
-          .hasMessageContaining("127.0.0.1:" + http);
+          .hasMessage("cannot listen on 127.0.0.1:" + http + ": Address already in use");
       assertThat(svc.isReady()).isFalse();
       svc.stop();
     }
     // the listeners that had started are closed again
     assertBindable(grpc);
     assertBindable(metrics);
+  }
+
+  @Test
+  void everyListenerNamesItsTakenPortTheSameWayOnEitherTransport() throws Exception {
+    for (int which = 0; which < 3; which++) {
+      try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int port = taken.getLocalPort();
+        int[] ports = {freePort(), freePort(), freePort()};
+        ports[which] = port;
+        RosettaService svc = Rosetta.create(ConfigLoader.parse(config(ports[0], ports[1], ports[2]), "test",
+            Map.of()));
+        assertThatThrownBy(svc::start)
+            .as("listener %d on %s", which, dev.rosetta.receiver.server.EventLoops.transport())
+            .isInstanceOf(BindException.class)
+            .hasMessage("cannot listen on 127.0.0.1:" + port + ": Address already in use");
+        svc.stop();
+      }
+    }
+  }
+
+  @Test
+  void theListenersUseEpollWhereNettysNativeTransportIsBuiltIn() {
+    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+        && System.getProperty("os.arch").equals("amd64");
+    org.junit.jupiter.api.Assumptions.assumeTrue(linuxX64 && !Boolean.getBoolean("io.netty.transport.noNative"),
+        "the jar carries Netty's native epoll transport for Linux on x86-64 only; elsewhere Java NIO serves");
+    assertThat(dev.rosetta.receiver.server.EventLoops.transport()).isEqualTo("epoll");
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -92,11 +91,11 @@ public final class GrpcReceiver implements AutoCloseable {
     if (server != null) {
       return;
     }
-    boss = EventLoops.nio(LISTENER + "-accept", 1, health);
-    workers = EventLoops.nio(LISTENER, workerThreads, health);
+    boss = EventLoops.group(LISTENER + "-accept", 1, health);
+    workers = EventLoops.group(LISTENER, workerThreads, health);
     ConnectionLimiter limiter = new ConnectionLimiter(LISTENER, limits.maxConnections(), metrics);
     io.netty.channel.ChannelFactory<ServerChannel> channels = () -> {
-      NioServerSocketChannel ch = new NioServerSocketChannel();
+      ServerChannel ch = EventLoops.newServerChannel();
       ch.pipeline().addLast("connection-limit", limiter);
       return ch;
     };
@@ -135,7 +134,7 @@ public final class GrpcReceiver implements AutoCloseable {
       shutdownGroups();
       Throwable c = e.getCause() != null ? e.getCause() : e;
       BindException be = new BindException("cannot listen on " + address.getHostString() + ":"
-          + address.getPort() + ": " + c.getMessage());
+          + address.getPort() + ": " + EventLoops.bindReason(c));
       be.initCause(e);
       throw be;
     }

@@ -16,7 +16,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.PreferHeapByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
@@ -201,12 +200,12 @@ public final class NettyHttpServer implements AutoCloseable {
     if (channel != null) {
       return;
     }
-    boss = EventLoops.nio(name + "-accept", 1, health);
-    workers = EventLoops.nio(name, workerThreads, health);
+    boss = EventLoops.group(name + "-accept", 1, health);
+    workers = EventLoops.group(name, workerThreads, health);
     ConnectionLimiter limiter = new ConnectionLimiter(name, settings.maxConnections(), metrics);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
+        .channel(EventLoops.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.ALLOCATOR, ALLOCATOR)
         .handler(limiter)
@@ -223,8 +222,8 @@ public final class NettyHttpServer implements AutoCloseable {
     if (!bound.isSuccess()) {
       shutdownGroups();
       Throwable cause = bound.cause();
-      if (cause instanceof BindException be) {
-        throw bindError(be);
+      if (EventLoops.addressUnavailable(cause)) {
+        throw bindError(cause);
       }
       throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
           + cause.getMessage(), cause);
@@ -248,9 +247,9 @@ public final class NettyHttpServer implements AutoCloseable {
     p.addLast("router", new RouterHandler(name, routes, notFound, maxBodyBytes, admission));
   }
 
-  private BindException bindError(BindException e) {
+  private BindException bindError(Throwable e) {
     BindException be = new BindException(
-        "cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage());
+        "cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + EventLoops.bindReason(e));
     be.initCause(e);
     return be;
   }
