@@ -18,8 +18,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -490,10 +488,8 @@ class DockerImagePrometheusScrapeTest {
     throw new IllegalStateException("no docker/Dockerfile above " + Path.of("").toAbsolutePath());
   }
 
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int freeLoopbackPort() {
+    return Peers.freePort();
   }
 
   private static String tail(String text) {

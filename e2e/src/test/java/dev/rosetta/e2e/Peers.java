@@ -165,15 +165,26 @@ final class Peers {
     }
   }
 
-  /** A loopback port free at the time of the call. */
+  /** A loopback port free at the time of the call that this JVM has not handed out before. */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // a port handed out here stays unbound until its process starts, and the system may give it
+    // again meanwhile: this JVM never hands out the same port twice
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
+    throw new IllegalStateException("no loopback port that was not handed out before");
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A directory for the logs of one test class's processes: {@code target/e2e-logs/<class>}. */
   static Path logDir(Class<?> testClass) {
