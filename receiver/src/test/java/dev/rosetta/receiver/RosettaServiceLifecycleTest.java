@@ -90,6 +90,44 @@ class RosettaServiceLifecycleTest {
   }
 
   @Test
+  void aRestartBindsPortsWhoseLastConnectionsTheServiceClosedItself() throws Exception {
+    int grpc = freePort();
+    int http = freePort();
+    int metrics = freePort();
+    String yaml = config(grpc, http, metrics);
+    RosettaService first = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    first.start();
+    java.util.List<java.net.Socket> clients = new java.util.ArrayList<>();
+    try {
+      for (int port : new int[] {grpc, http, metrics}) {
+        java.net.Socket c = new java.net.Socket("127.0.0.1", port);
+        c.setSoTimeout(10_000);
+        clients.add(c);
+      }
+      // an answered request on each HTTP port, the connection kept open
+      for (java.net.Socket c : clients.subList(1, 3)) {
+        c.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        c.getOutputStream().flush();
+        assertThat(c.getInputStream().read()).isEqualTo('H');
+      }
+    } finally {
+      // the service closes its side first, so those connections end in TIME_WAIT on its ports
+      first.stop();
+      for (java.net.Socket c : clients) {
+        c.close();
+      }
+    }
+    RosettaService second = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    try {
+      second.start();
+      assertThat(second.isReady()).as("listening again on %s", dev.rosetta.receiver.server.EventLoops.transport())
+          .isTrue();
+    } finally {
+      second.stop();
+    }
+  }
+
+  @Test
   void stopIsIdempotentAndSafeBeforeStart() throws Exception {
     RosettaService svc = Rosetta.create(ConfigLoader.parse(config(0, 0, 0), "test", Map.of()));
     svc.stop();
