@@ -14,6 +14,7 @@
 #   queue       Rosetta forwarding to a local sink with a memory queue against a file_storage queue
 # vmagent and VictoriaMetrics come from Debian trixie's victoria-metrics package, unpacked into
 # bench/.peers (nothing of trixie is installed). Logs and results go to bench/.out/<time>/.
+# bench/threads.sh breaks the rate case's CPU down by thread.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
