@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  */
 public final class EventLoops {
   private static final Logger LOG = Logger.getLogger(EventLoops.class.getName());
-  private static final AtomicInteger REPORTED = new AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicBoolean REPORTED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private EventLoops() {}
 
@@ -34,24 +35,19 @@ public final class EventLoops {
     return Epoll.isAvailable();
   }
 
-  /** The transport in use, for logs and the status page: {@code epoll} or {@code nio}. */
+  /** The transport in use: {@code epoll} or {@code nio}. */
   public static String transport() {
     return epoll() ? "epoll" : "nio";
   }
 
   /** A group of {@code threads} threads named {@code name-N}, of the transport {@link #epoll()} picks. */
   public static EventLoopGroup group(String name, int threads, ServiceHealth health) {
-    if (REPORTED.getAndIncrement() == 0) {
+    if (REPORTED.compareAndSet(false, true)) {
       LOG.info(() -> epoll() ? "listeners use Linux's epoll (Netty's native transport)"
           : "listeners use Java NIO: " + String.valueOf(Epoll.unavailabilityCause()));
     }
     IoHandlerFactory io = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, threadFactory(name, health), io);
-  }
-
-  /** The server channel class for {@link #group}'s groups. */
-  public static Class<? extends ServerSocketChannel> serverChannel() {
-    return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
   /** A new server channel for {@link #group}'s groups. */

@@ -205,7 +205,7 @@ public final class NettyHttpServer implements AutoCloseable {
     ConnectionLimiter limiter = new ConnectionLimiter(name, settings.maxConnections(), metrics);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
-        .channel(EventLoops.serverChannel())
+        .channelFactory(EventLoops::newServerChannel)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.ALLOCATOR, ALLOCATOR)
         .handler(limiter)
@@ -226,7 +226,7 @@ public final class NettyHttpServer implements AutoCloseable {
         throw bindError(cause);
       }
       throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
-          + cause.getMessage(), cause);
+          + EventLoops.bindReason(cause), cause);
     }
     channel = bound.channel();
     LOG.info(name + " listening on " + dev.rosetta.receiver.telemetry.Formats.address(boundAddress()));
