@@ -39,8 +39,9 @@ import java.util.Set;
  * <p>Built without side effects; {@link #start()} opens the queues (a file queue recovers what an
  * earlier run left) and starts each exporter's threads, {@link #shutdown} stops the exporters in
  * parallel, one short-lived thread each ({@code rosetta-exporter-<id>-stop}). Thread-safe; {@link
- * #offer} runs on ingest threads and waits at most as long as the exporters' reservations do (a file
- * queue's write and sync). Before {@code start} and after {@code shutdown} every offer is refused.
+ * #offer} runs on ingest threads (and on an event loop when no exporter has a file queue, {@link
+ * #mayWait}) and waits at most as long as the exporters' reservations do (a file queue's write and
+ * sync). Before {@code start} and after {@code shutdown} every offer is refused.
  */
 public final class ForwardFanOut implements ForwardTarget {
   private final List<OtlpExporterConfig> configs;
@@ -109,6 +110,17 @@ public final class ForwardFanOut implements ForwardTarget {
   /** The running exporters, in configuration order (empty before start and after shutdown). */
   public List<OtlpExporter> exporters() {
     return exporters;
+  }
+
+  /** True when an exporter's sending queue is a file queue ({@code sending_queue.storage}). */
+  @Override
+  public boolean mayWait() {
+    for (OtlpExporterConfig c : configs) {
+      if (c.sendingQueue().storage().isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -9,9 +9,10 @@ import dev.rosetta.model.MetricBatch;
 @FunctionalInterface
 public interface ForwardTarget {
   /**
-   * Offers a batch to every exporter, all or none. Called on ingest threads, never on an event
-   * loop: it may block briefly (a file queue writes the request, and with {@code fsync} waits for
-   * the group commit, before it returns true), at most {@code file_storage.timeout}. Returns false
+   * Offers a batch to every exporter, all or none. Called on ingest threads, and on an event loop
+   * only while {@link #mayWait} is false: it may block briefly (a file queue writes the request, and
+   * with {@code fsync} waits for the group commit, before it returns true), at most {@code
+   * file_storage.timeout}. Returns false
    * when it cannot be taken (a queue or disk full, shutting down): the caller then refuses its own
    * sender with a retryable status and applies nothing.
    *
@@ -21,4 +22,12 @@ public interface ForwardTarget {
    * @param points the number of data points in {@code batch}
    */
   boolean offer(MetricBatch batch, Object original, int points);
+
+  /**
+   * Whether {@link #offer} may wait for I/O (a file queue's disk, a log); true unless the target
+   * knows better (a memory queue only takes or refuses).
+   */
+  default boolean mayWait() {
+    return true;
+  }
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * forward queue; when the queue refuses, the request is answered OVERLOADED and nothing of it is
  * applied, so a sender's retry cannot count anything twice. Only then is the batch committed.
  * Thread-safe; called from the ingest threads ({@code rosetta-ingest-N}, {@code
- * rosetta-ingest-large-N}) and the scrape workers, never from a network event loop; it blocks only as
- * long as the forward offer does.
+ * rosetta-ingest-large-N}), the scrape workers, and for a small request whose way cannot wait
+ * ({@link #mayWait}) the event loop that read it; it blocks only as long as the forward offer does.
  */
 public final class IngestService {
   /**
@@ -134,6 +134,15 @@ public final class IngestService {
 
   private static String join(String a, String b) {
     return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+  }
+
+  /**
+   * Whether a request may wait for something other than the CPU on its way: a stage that says so,
+   * or a forward target that writes to disk. When neither may, a small request is handled on the
+   * event loop that read it.
+   */
+  public boolean mayWait() {
+    return pipeline.get().mayWait() || forward.isPresent() && forward.get().mayWait();
   }
 
   /** The stages in force (the status page finds the views there). */

@@ -32,6 +32,16 @@ public final class Pipeline implements MetricStage {
     return b;
   }
 
+  @Override
+  public boolean mayWait() {
+    for (MetricStage s : stages) {
+      if (s.mayWait()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The stages, in order. */
   public List<MetricStage> stages() {
     return stages;

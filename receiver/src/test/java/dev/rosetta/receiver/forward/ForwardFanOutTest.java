@@ -4,6 +4,7 @@ import static dev.rosetta.receiver.testing.OtlpSink.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rosetta.receiver.config.ComponentId;
+import dev.rosetta.receiver.config.FileStorageConfig;
 import dev.rosetta.receiver.config.OtlpExporterConfig;
 import dev.rosetta.receiver.config.QueueConfig;
 import dev.rosetta.receiver.lifecycle.ServiceHealth;
@@ -12,6 +13,7 @@ import dev.rosetta.receiver.testing.OtlpSink;
 import io.grpc.ManagedChannel;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.CollectorRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +89,17 @@ class ForwardFanOutTest {
     fanOut = ForwardFanOut.of(List.of(a), health);
     assertThat(fanOut.offer(OtlpRequests.gauges("x", 1, 3), 3)).isTrue();
     assertThat(await(() -> a.stats().sentPoints() == 3, WAIT)).isTrue();
+  }
+
+  @Test
+  void anOfferMayWaitExactlyWhenAnExporterHasAFileQueue() {
+    OtlpExporterConfig memory = OtlpExporterTest.settings();
+    OtlpExporterConfig file = OtlpExporterTest.settings().withSendingQueue(QueueConfig.defaults().withStorage(
+        new FileStorageConfig(ComponentId.of("file_storage"), Path.of("/var/lib/rosetta"), true, Duration.ofSeconds(2),
+            false, 0750)));
+    assertThat(new ForwardFanOut(List.of(memory), metrics, health).mayWait()).isFalse();
+    assertThat(new ForwardFanOut(List.of(memory, file), metrics, health).mayWait()).isTrue();
+    assertThat(new ForwardFanOut(List.of(file), metrics, health).mayWait()).isTrue();
   }
 
   @Test

@@ -31,6 +31,12 @@ final class BlockingStage implements MetricStage {
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger entered = new AtomicInteger();
 
+  /** It waits, and says so: no request runs on an event loop while it is in the pipeline. */
+  @Override
+  public boolean mayWait() {
+    return true;
+  }
+
   @Override
   public MetricBatch process(MetricBatch batch) {
     if (!contains(batch)) {
