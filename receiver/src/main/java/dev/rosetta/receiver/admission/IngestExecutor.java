@@ -41,10 +41,12 @@ public final class IngestExecutor implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final int capacity;
     private final AtomicInteger admitted = new AtomicInteger();
+    private final ServiceHealth health;
 
     Lane(String name, int threads, int capacity, ServiceHealth health) {
       this.name = name;
       this.capacity = capacity;
+      this.health = health;
       this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
           health.threadFactory("rosetta-" + name));
     }
@@ -79,6 +81,28 @@ public final class IngestExecutor implements AutoCloseable {
       if (admitted.incrementAndGet() > capacity || pool.isShutdown()) {
         admitted.decrementAndGet();
         return false;
+      }
+      return true;
+    }
+
+    /**
+     * Runs a request on the calling thread (an event loop, for a request too small to hand over) if
+     * the lane has room for another: it is counted as one of the lane's while it runs, and an
+     * {@link Error} it throws makes the service unhealthy, as on the lane's own threads. False when
+     * the lane is full (or stopping) and {@code task} did not run.
+     */
+    public boolean tryRunHere(Runnable task) {
+      Objects.requireNonNull(task, "task");
+      if (!tryEnter()) {
+        return false;
+      }
+      try {
+        task.run();
+      } catch (Error e) {
+        health.fatal("thread " + Thread.currentThread().getName(), e);
+        throw e;
+      } finally {
+        exit();
       }
       return true;
     }

@@ -25,7 +25,8 @@ import java.util.Map;
  * OTLP/HTTP {@code POST /v1/metrics}: binary protobuf or JSON by Content-Type, gzip/zstd/deflate by
  * Content-Encoding, answered in the request's encoding (errors as a {@code google.rpc.Status}), with
  * the statuses of {@link IngestStatus}. The method, media type and encoding are checked at the head,
- * before the body is read; the body is decoded on an ingest thread.
+ * before the body is read; the body is decoded on an ingest thread, or on the event loop when it is
+ * small and plain and the request's way cannot wait ({@link IngestRoute#mayWait}).
  */
 public final class OtlpHttpHandler implements IngestRoute {
   public static final String PROTOBUF = "application/x-protobuf";
@@ -76,6 +77,11 @@ public final class OtlpHttpHandler implements IngestRoute {
           + encoding + "\": use gzip, zstd, deflate or identity", Map.of());
     }
     return new Accept(transport, json ? Admission.Format.JSON : Admission.Format.PROTOBUF);
+  }
+
+  @Override
+  public boolean mayWait() {
+    return ingest.mayWait();
   }
 
   @Override

@@ -29,7 +29,8 @@ import java.util.logging.Logger;
 
 /**
  * Routes each request by path, admits data requests by memory before their bodies are read,
- * collects bodies and hands complete requests to their handlers on the route's thread. Sits after
+ * collects bodies and hands complete requests to their handlers on the route's thread (a small plain
+ * data request whose way cannot wait is handled here, see {@link IngestRoute#mayWait}). Sits after
  * the connection's {@link HttpExchangeHandler} (and after any handler placed before admission, such
  * as authentication), and sees one request at a time. Event loop only; a dispatched request and its
  * budget belong to the task that handles it.
@@ -175,6 +176,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
       Admission a = admission.orElseThrow();
       long estimate = encoded ? received * ASSUMED_COMPRESSION_RATIO : received;
       IngestExecutor.Lane lane = a.executor().laneFor(estimate);
+      if (!encoded && received <= IngestRoute.INLINE_BODY_BYTES && lane == a.executor().small()
+          && !ingest.handler().mayWait() && lane.tryRunHere(() -> runIngest(ctx, ingest.handler(), full, b))) {
+        return;
+      }
       if (!lane.trySubmit(() -> runIngest(ctx, ingest.handler(), full, b))) {
         full.release();
         b.release();

@@ -81,10 +81,57 @@ class IngestExecutorTest {
   }
 
   @Test
+  void aRequestRunHereCountsAsTheLanesAndItsErrorMakesTheServiceUnhealthy() throws Exception {
+    ServiceHealth health = new ServiceHealth();
+    IngestExecutor e = new IngestExecutor(1, health);
+    try {
+      int[] seen = {-1};
+      assertThat(e.small().tryRunHere(() -> seen[0] = e.small().admitted())).isTrue();
+      assertThat(seen[0]).as("counted while it runs").isEqualTo(1);
+      assertThat(e.small().admitted()).isZero();
+
+      // a full lane runs nothing here either
+      CountDownLatch hold = new CountDownLatch(1);
+      int submitted = 0;
+      while (e.small().trySubmit(() -> {
+        try {
+          hold.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      })) {
+        submitted++;
+      }
+      assertThat(submitted).isEqualTo(e.small().capacity());
+      boolean[] ran = {false};
+      assertThat(e.small().tryRunHere(() -> ran[0] = true)).isFalse();
+      assertThat(ran[0]).isFalse();
+      hold.countDown();
+
+      Error thrown = null;
+      try {
+        e.large().tryRunHere(() -> {
+          throw new AssertionError("simulated");
+        });
+      } catch (AssertionError err) {
+        thrown = err;
+      }
+      assertThat(thrown).as("the error goes on to its caller").isNotNull();
+      assertThat(e.large().admitted()).isZero();
+      assertThat(health.isHealthy()).isFalse();
+      assertThat(health.fault().orElseThrow().describe()).contains("thread " + Thread.currentThread().getName())
+          .contains("simulated");
+    } finally {
+      e.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void afterShutdownNothingIsTaken() {
     IngestExecutor e = new IngestExecutor(1, new ServiceHealth());
     e.shutdown(Duration.ZERO);
     assertThat(e.small().trySubmit(() -> {})).isFalse();
+    assertThat(e.small().tryRunHere(() -> {})).isFalse();
     assertThat(e.small().full()).isTrue();
   }
 }
