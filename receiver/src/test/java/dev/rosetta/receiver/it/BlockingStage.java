@@ -1,20 +1,11 @@
 package dev.rosetta.receiver.it;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import dev.rosetta.model.Metric;
 import dev.rosetta.model.MetricBatch;
 import dev.rosetta.model.ResourceMetrics;
 import dev.rosetta.model.ScopeMetrics;
-import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.MetricStage;
-import dev.rosetta.receiver.pipeline.Pipeline;
-import dev.rosetta.receiver.store.SeriesStore;
-import dev.rosetta.receiver.telemetry.SelfMetrics;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,14 +84,6 @@ final class BlockingStage implements MetricStage {
 
   /** Wiring that runs this stage before the store (no views, no forwarding). */
   com.google.inject.Module module() {
-    BlockingStage stage = this;
-    return new AbstractModule() {
-      @Provides
-      @Singleton
-      IngestService ingest(SeriesStore store, SelfMetrics metrics) {
-        return new IngestService(new Pipeline(List.of(stage)), store, Optional.empty(), metrics,
-            Duration.ofSeconds(5));
-      }
-    };
+    return StageWiring.pipelineOf(this);
   }
 }

@@ -2,23 +2,14 @@ package dev.rosetta.receiver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import dev.rosetta.model.MetricBatch;
-import dev.rosetta.receiver.pipeline.IngestService;
 import dev.rosetta.receiver.pipeline.MetricStage;
-import dev.rosetta.receiver.pipeline.Pipeline;
 import dev.rosetta.receiver.server.IngestRoute;
-import dev.rosetta.receiver.store.SeriesStore;
-import dev.rosetta.receiver.telemetry.SelfMetrics;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -52,15 +43,7 @@ class WhereRequestsRunTest {
     }
 
     com.google.inject.Module module() {
-      Recorder stage = this;
-      return new AbstractModule() {
-        @Provides
-        @Singleton
-        IngestService ingest(SeriesStore store, SelfMetrics metrics) {
-          return new IngestService(new Pipeline(List.of(stage)), store, Optional.empty(), metrics,
-              Duration.ofSeconds(5));
-        }
-      };
+      return StageWiring.pipelineOf(this);
     }
   }
 
