@@ -37,6 +37,16 @@ class RosettaServiceLifecycleTest {
         """.formatted(grpc, http, metrics);
   }
 
+  /** Three free ports, for the gRPC, HTTP and /metrics listeners. */
+  static int[] freePorts() throws Exception {
+    return new int[] {freePort(), freePort(), freePort()};
+  }
+
+  /** A service (not started) listening on {@code ports}: gRPC, HTTP, /metrics. */
+  static RosettaService service(int[] ports) throws Exception {
+    return Rosetta.create(ConfigLoader.parse(config(ports[0], ports[1], ports[2]), "test", Map.of()));
+  }
+
   static void assertBindable(int port) throws Exception {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
@@ -67,10 +77,9 @@ class RosettaServiceLifecycleTest {
     for (int which = 0; which < 3; which++) {
       try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         int port = taken.getLocalPort();
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = freePorts();
         ports[which] = port;
-        RosettaService svc = Rosetta.create(ConfigLoader.parse(config(ports[0], ports[1], ports[2]), "test",
-            Map.of()));
+        RosettaService svc = service(ports);
         assertThatThrownBy(svc::start)
             .as("listener %d on %s", which, dev.rosetta.receiver.server.EventLoops.transport())
             .isInstanceOf(BindException.class)
@@ -91,15 +100,12 @@ class RosettaServiceLifecycleTest {
 
   @Test
   void aRestartBindsPortsWhoseLastConnectionsTheServiceClosedItself() throws Exception {
-    int grpc = freePort();
-    int http = freePort();
-    int metrics = freePort();
-    String yaml = config(grpc, http, metrics);
-    RosettaService first = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    int[] ports = freePorts();
+    RosettaService first = service(ports);
     first.start();
     java.util.List<java.net.Socket> clients = new java.util.ArrayList<>();
     try {
-      for (int port : new int[] {grpc, http, metrics}) {
+      for (int port : ports) {
         java.net.Socket c = new java.net.Socket("127.0.0.1", port);
         c.setSoTimeout(10_000);
         clients.add(c);
@@ -117,7 +123,7 @@ class RosettaServiceLifecycleTest {
         c.close();
       }
     }
-    RosettaService second = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    RosettaService second = service(ports);
     try {
       second.start();
       assertThat(second.isReady()).as("listening again on %s", dev.rosetta.receiver.server.EventLoops.transport())
@@ -137,20 +143,17 @@ class RosettaServiceLifecycleTest {
 
   @Test
   void aSecondInstanceBindsTheSamePortsAfterTheFirstStops() throws Exception {
-    int grpc = freePort();
-    int http = freePort();
-    int metrics = freePort();
-    String yaml = config(grpc, http, metrics);
-    RosettaService first = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    int[] ports = freePorts();
+    RosettaService first = service(ports);
     first.start();
     assertThat(first.isReady()).isTrue();
     first.stop();
     first.stop();
-    RosettaService second = Rosetta.create(ConfigLoader.parse(yaml, "test", Map.of()));
+    RosettaService second = service(ports);
     try {
       second.start();
       assertThat(second.isReady()).isTrue();
-      assertThat(second.grpcAddress().orElseThrow().getPort()).isEqualTo(grpc);
+      assertThat(second.grpcAddress().orElseThrow().getPort()).isEqualTo(ports[0]);
     } finally {
       second.stop();
     }
