@@ -176,8 +176,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
       Admission a = admission.orElseThrow();
       long estimate = encoded ? received * ASSUMED_COMPRESSION_RATIO : received;
       IngestExecutor.Lane lane = a.executor().laneFor(estimate);
-      if (!encoded && received <= IngestRoute.INLINE_BODY_BYTES && lane == a.executor().small()
-          && !ingest.handler().mayWait() && lane.tryRunHere(() -> runIngest(ctx, ingest.handler(), full, b))) {
+      // such a body's estimate is far below the large lane's threshold: the lane is the small one
+      if (!encoded && received <= IngestRoute.INLINE_BODY_BYTES && !ingest.handler().mayWait()
+          && lane.tryRunHere(() -> runIngest(ctx, ingest.handler(), full, b))) {
         return;
       }
       if (!lane.trySubmit(() -> runIngest(ctx, ingest.handler(), full, b))) {
