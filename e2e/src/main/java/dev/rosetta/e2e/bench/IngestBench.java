@@ -24,12 +24,15 @@ import java.util.Map;
  * default configuration (not started: no listeners). Prints, per phase (decoding the protobuf bytes
  * into the model, the pipeline and the store), the thread's CPU nanoseconds and allocated bytes per point, and the
  * points per CPU-second of the whole process (garbage collection included). Steadier than the
- * end-to-end benchmark for comparing changes to the hot path.
+ * end-to-end benchmark for comparing changes to the hot path. With {@code --pause-us} the measured
+ * requests are paced, the thread sleeping that long after each one (10,000 µs for 106 points is
+ * the rate case's pace on one thread): what a request costs after the thread has slept, as on a
+ * service at a low rate, where caches have gone cold, against the back-to-back figure.
  *
  * <pre>
  * java -Xmx1g -XX:+UseSerialGC -cp receiver/target/rosetta.jar:e2e/target/classes \
  *     dev.rosetta.e2e.bench.IngestBench [--requests 100] [--points-per-request 1060] \
- *     [--histogram-bounds 40] [--warmup 10] [--seconds 20]
+ *     [--histogram-bounds 40] [--warmup 10] [--seconds 20] [--pause-us 0]
  * </pre>
  */
 public final class IngestBench {
@@ -48,6 +51,7 @@ public final class IngestBench {
     int bounds = Integer.parseInt(opts.getOrDefault("histogram-bounds", "40"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "10"));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
+    long pauseMicros = Long.parseLong(opts.getOrDefault("pause-us", "0"));
 
     List<byte[]> bodies = GoPayloads.requests(requests, ppr, 0, bounds);
     Path dir = Files.createTempDirectory("ingest-bench");
@@ -67,8 +71,8 @@ public final class IngestBench {
       System.out.printf(Locale.ROOT, "ingest bench: %d requests of %d points (%d series), %d bounds per histogram;"
           + " %d s warm-up, %d s measured; max heap %d MiB%n", requests, ppr, (long) requests * ppr, bounds, warmup,
           seconds, Runtime.getRuntime().maxMemory() >> 20);
-      run(ingest, bodies, warmup, false);
-      run(ingest, bodies, seconds, true);
+      run(ingest, bodies, warmup, 0, false);
+      run(ingest, bodies, seconds, pauseMicros, true);
       render(new ScrapeHandler(svc.components().registry(), new StoreCollector(svc.components().store()), false),
           Integer.parseInt(opts.getOrDefault("scrapes", "20")));
     } finally {
@@ -77,7 +81,8 @@ public final class IngestBench {
     }
   }
 
-  private static void run(IngestService ingest, List<byte[]> bodies, int seconds, boolean print) throws Exception {
+  private static void run(IngestService ingest, List<byte[]> bodies, int seconds, long pauseMicros, boolean print)
+      throws Exception {
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -109,6 +114,9 @@ public final class IngestBench {
         alloc[0] += a1 - a0;
         alloc[1] += a2 - a1;
         points += decoded.acceptedPoints();
+        if (pauseMicros > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1000);
+        }
       }
     }
     double wall = (System.nanoTime() - wallBefore) / 1e9;
