@@ -349,6 +349,8 @@ public final class MemoryLimiter implements AutoCloseable {
 
   /** The JVM's heap through the platform MXBeans. */
   static final class JvmHeap implements Heap {
+    /** Looked up once: each lookup through ManagementFactory builds the bean's ObjectName anew. */
+    private final java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
 
@@ -359,7 +361,7 @@ public final class MemoryLimiter implements AutoCloseable {
 
     @Override
     public long used() {
-      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      return memory.getHeapMemoryUsage().getUsed();
     }
 
     @Override
