@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@value #CHUNK}-byte buffer, and each full buffer is written as one chunk; the response head goes
  * out with the first chunk. At most {@value #IN_FLIGHT} chunks wait in the channel at a time: the
  * producer blocks until the client has taken the oldest, or fails with an {@link IOException}
- * after {@code writeTimeout}, so a slow reader holds at most that much memory. Used from one
+ * after {@code writeTimeout}, so a slow reader holds at most that much memory. The chunks are
+ * direct buffers: the socket writes from native memory, so a heap chunk would be copied into a new
+ * direct one anyway, and a body of many megabytes (a large {@code /metrics}) would leave as much
+ * garbage on the heap. Used from one
  * producer thread (never an event loop); {@link #close()} writes the end of the body.
  */
 public final class ChunkedResponseStream extends OutputStream {
@@ -104,7 +107,7 @@ public final class ChunkedResponseStream extends OutputStream {
 
   private ByteBuf buffer() {
     if (buf == null) {
-      buf = ctx.alloc().heapBuffer(CHUNK, CHUNK);
+      buf = ctx.alloc().directBuffer(CHUNK, CHUNK);
     }
     return buf;
   }

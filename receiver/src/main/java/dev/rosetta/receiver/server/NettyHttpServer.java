@@ -41,8 +41,9 @@ import java.util.logging.Logger;
  *
  * <p>Threads: one accept thread ({@code <name>-accept-1}) and {@code workers} event loops ({@code
  * <name>-N}) doing I/O only: reading, writing, TLS, request heads, admission. Handlers run where
- * their route says ({@link Route}). Buffers come from the heap (no pooled or direct memory), so the
- * heap limit and the memory limiter bound what bodies hold.
+ * their route says ({@link Route}). Buffers are not pooled: their memory goes back when they are
+ * released. The native transport reads into and writes from direct memory; the memory limiter
+ * counts a request's body wherever it is held.
  *
  * <p>Per connection the pipeline is: {@code tls-guard}, {@code tls}, {@code tls-events} (when
  * TLS), {@code write-timeout}, {@code request-start}, {@code http}, {@code flow-control}, {@code
@@ -54,7 +55,7 @@ import java.util.logging.Logger;
  */
 public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NettyHttpServer.class.getName());
-  /** Heap buffers everywhere, unpooled: memory held by a connection is garbage once released. */
+  /** Unpooled, heap buffers unless direct ones are asked for: memory held by a connection goes back once released. */
   static final ByteBufAllocator ALLOCATOR = new PreferHeapByteBufAllocator(new UnpooledByteBufAllocator(false));
   static final int MAX_INITIAL_LINE = 8192;
   static final int MAX_HEADER_SIZE = 16384;
