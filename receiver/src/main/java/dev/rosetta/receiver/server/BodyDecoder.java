@@ -89,7 +89,8 @@ public final class BodyDecoder {
   /**
    * The decoded body; the decoded bytes of a compressed body are passed to {@code growth} as they
    * are produced (an identity body's were reserved with the body). The input buffer is not
-   * released.
+   * released. An identity body that is the whole array of a heap buffer is returned as that array,
+   * uncopied: the server's buffers are unpooled, so nothing else reuses it.
    */
   public static byte[] decode(ByteBuf body, String encoding, long limit, Growth growth)
       throws TooLargeException, UnsupportedEncodingException, CorruptBodyException,
@@ -99,6 +100,10 @@ public final class BodyDecoder {
       if (body.readableBytes() > limit) {
         throw new TooLargeException("request body of " + body.readableBytes() + " bytes exceeds the limit of "
             + limit + " bytes");
+      }
+      if (body.hasArray() && body.arrayOffset() == 0 && body.readerIndex() == 0
+          && body.readableBytes() == body.array().length) {
+        return body.array(); // the whole of an unpooled heap buffer: nothing else reuses it
       }
       byte[] out = new byte[body.readableBytes()];
       body.getBytes(body.readerIndex(), out);

@@ -4,6 +4,7 @@ import dev.rosetta.receiver.admission.Admission;
 import dev.rosetta.receiver.admission.IngestExecutor;
 import dev.rosetta.receiver.admission.RequestBudget;
 import dev.rosetta.receiver.pipeline.IngestStatus;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,7 +49,13 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
   private HttpRequest head;
   private Route route;
-  private CompositeByteBuf body;
+  /**
+   * The body received so far, on the heap: one buffer of the declared length for an admitted ingest
+   * request, else the chunks as they came. The native transport reads into direct buffers; what it
+   * read is copied out of them at once, so that a body waiting for its turn holds heap, which the
+   * heap limit and the memory limiter bound, and no native memory beside it.
+   */
+  private ByteBuf body;
   private RequestBudget budget;
   private IngestRoute.Accept accept;
   private boolean dropping;
@@ -117,7 +124,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
           Unpooled.EMPTY_BUFFER));
     }
-    body = ctx.alloc().compositeHeapBuffer(Integer.MAX_VALUE);
+    // an admitted ingest request's declared length is reserved already: take it at once
+    body = budget != null && declared >= 0 && declared <= Integer.MAX_VALUE
+        ? ctx.alloc().heapBuffer((int) declared, (int) declared)
+        : ctx.alloc().compositeHeapBuffer(Integer.MAX_VALUE);
   }
 
   private void content(ChannelHandlerContext ctx, HttpContent c) {
@@ -142,7 +152,13 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
       }
     }
     if (n > 0) {
-      body.addComponent(true, c.content().retain());
+      ByteBuf in = c.content();
+      if (body instanceof CompositeByteBuf chunks) {
+        chunks.addComponent(true,
+            in.isDirect() ? ctx.alloc().heapBuffer(n, n).writeBytes(in, in.readerIndex(), n) : in.retain());
+      } else {
+        body.writeBytes(in, in.readerIndex(), n); // the decoder passes on no more than Content-Length
+      }
     }
     boolean last = c instanceof LastHttpContent;
     FullHttpRequest full = null;
