@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * after {@code writeTimeout}, so a slow reader holds at most that much memory. The chunks are
  * direct buffers: the socket writes from native memory, so a heap chunk would be copied into a new
  * direct one anyway, and a body of many megabytes (a large {@code /metrics}) would leave as much
- * garbage on the heap. Used from one
- * producer thread (never an event loop); {@link #close()} writes the end of the body.
+ * garbage on the heap. Used from one producer thread (never an event loop); {@link #close()}
+ * writes the end of the body.
  */
 public final class ChunkedResponseStream extends OutputStream {
   static final int CHUNK = 1 << 16;

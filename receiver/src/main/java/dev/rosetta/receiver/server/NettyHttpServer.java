@@ -42,8 +42,8 @@ import java.util.logging.Logger;
  * <p>Threads: one accept thread ({@code <name>-accept-1}) and {@code workers} event loops ({@code
  * <name>-N}) doing I/O only: reading, writing, TLS, request heads, admission. Handlers run where
  * their route says ({@link Route}). Buffers are not pooled: their memory goes back when they are
- * released. The native transport reads into and writes from direct memory; the memory limiter
- * counts a request's body wherever it is held.
+ * released. The native transport reads into and writes from direct memory; a request's body is
+ * copied to the heap as it is read (see {@code RouterHandler}), where the memory limiter counts it.
  *
  * <p>Per connection the pipeline is: {@code tls-guard}, {@code tls}, {@code tls-events} (when
  * TLS), {@code write-timeout}, {@code request-start}, {@code http}, {@code flow-control}, {@code
