@@ -84,20 +84,17 @@ class GrpcConnectionTest {
         java.net.Socket s = new java.net.Socket("127.0.0.1", r.grpcPort())) {
       s.setSoTimeout((int) WAIT.toMillis());
       java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
-      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      frame(out, 4, 0, new byte[0]); // SETTINGS
+      out.write(Http2Frames.PREFACE);
+      Http2Frames.write(out, Http2Frames.SETTINGS, 0, 0, new byte[0]);
       for (int i = 0; i < 5; i++) {
-        frame(out, 6, 0, new byte[8]); // PING
+        Http2Frames.write(out, Http2Frames.PING, 0, 0, new byte[8]);
       }
       out.flush();
       java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
       while (true) {
-        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        in.readUnsignedByte(); // flags
-        in.readInt(); // stream
-        byte[] payload = in.readNBytes(length);
-        if (type == 7) { // GOAWAY: last stream id, error code, debug data
+        Http2Frames.Frame f = Http2Frames.Frame.read(in);
+        byte[] payload = f.payload();
+        if (f.type() == Http2Frames.GOAWAY) { // last stream id, error code, debug data
           int error = java.nio.ByteBuffer.wrap(payload, 4, 4).getInt();
           String debug = new String(payload, 8, payload.length - 8, java.nio.charset.StandardCharsets.UTF_8);
           assertThat(error).as("ENHANCE_YOUR_CALM").isEqualTo(0xb);
@@ -109,13 +106,4 @@ class GrpcConnectionTest {
     }
   }
 
-  private static void frame(java.io.DataOutputStream out, int type, int flags, byte[] payload)
-      throws java.io.IOException {
-    out.writeByte(payload.length >> 16);
-    out.writeShort(payload.length & 0xffff);
-    out.writeByte(type);
-    out.writeByte(flags);
-    out.writeInt(0);
-    out.write(payload);
-  }
 }

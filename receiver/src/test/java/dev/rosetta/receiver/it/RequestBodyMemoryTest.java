@@ -41,6 +41,19 @@ class RequestBodyMemoryTest {
   }
 
   /**
+   * The largest growth of direct memory over {@code before} seen in 1.5 s, long enough for the
+   * service to read what was sent.
+   */
+  private static long mostGrowthSince(long before) throws InterruptedException {
+    long most = 0;
+    for (int i = 0; i < 30; i++) {
+      Thread.sleep(50);
+      most = Math.max(most, directBytes() - before);
+    }
+    return most;
+  }
+
+  /**
    * Fills this thread's cache of temporary direct buffers, which the JDK's socket writes from a byte
    * array go through (up to 128 KiB a write), so that the sender's own direct memory does not grow
    * while it is measured. What the peer makes of the zeros does not matter.
@@ -68,11 +81,7 @@ class RequestBodyMemoryTest {
       out.write(head.getBytes(StandardCharsets.ISO_8859_1));
       part(out, body, 0, FIRST, chunked);
       out.flush();
-      long most = 0;
-      for (int i = 0; i < 30; i++) { // 1.5 s: the service has long read what was sent
-        Thread.sleep(50);
-        most = Math.max(most, directBytes() - before);
-      }
+      long most = mostGrowthSince(before);
       part(out, body, FIRST, body.length - FIRST, chunked);
       if (chunked) {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -128,19 +137,19 @@ class RequestBodyMemoryTest {
       s.setSoTimeout(10_000);
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
       DataInputStream in = new DataInputStream(s.getInputStream());
-      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      frame(out, 4, 0, 0, new byte[0]); // SETTINGS
+      out.write(Http2Frames.PREFACE);
+      Http2Frames.write(out, Http2Frames.SETTINGS, 0, 0, new byte[0]);
       out.flush();
       // the server's settings and its connection window: 1 MiB, so the whole message may be sent
       boolean settings = false;
       boolean window = false;
       while (!settings || !window) {
-        Frame f = Frame.read(in);
-        if (f.type == 4 && (f.flags & 1) == 0) {
+        Http2Frames.Frame f = Http2Frames.Frame.read(in);
+        if (f.type() == Http2Frames.SETTINGS && (f.flags() & 1) == 0) {
           settings = true;
-          frame(out, 4, 1, 0, new byte[0]); // SETTINGS ACK
+          Http2Frames.write(out, Http2Frames.SETTINGS, 1, 0, new byte[0]); // ACK
           out.flush();
-        } else if (f.type == 8 && f.stream == 0) {
+        } else if (f.type() == Http2Frames.WINDOW_UPDATE && f.stream() == 0) {
           window = true;
         }
       }
@@ -154,23 +163,20 @@ class RequestBodyMemoryTest {
           headers.write(part.getBytes(StandardCharsets.ISO_8859_1));
         }
       }
-      frame(out, 1, 4, 1, headers.toByteArray()); // HEADERS, END_HEADERS
+      Http2Frames.write(out, Http2Frames.HEADERS, 4, 1, headers.toByteArray()); // END_HEADERS
       long before = directBytes();
       data(out, framed, 0, FIRST, false);
       out.flush();
-      long most = 0;
-      for (int i = 0; i < 30; i++) {
-        Thread.sleep(50);
-        most = Math.max(most, directBytes() - before);
-      }
+      long most = mostGrowthSince(before);
       data(out, framed, FIRST, framed.length - FIRST, true);
       out.flush();
       boolean answered = false;
       while (!answered) {
-        Frame f = Frame.read(in);
-        answered = f.type == 0 && f.stream == 1; // the response message: a refused call has trailers only
-        if (f.type == 7 || f.type == 3) {
-          throw new AssertionError("the server ended the call or the connection: frame type " + f.type);
+        Http2Frames.Frame f = Http2Frames.Frame.read(in);
+        // the response message: a refused call has trailers only
+        answered = f.type() == Http2Frames.DATA && f.stream() == 1;
+        if (f.type() == Http2Frames.GOAWAY || f.type() == Http2Frames.RST_STREAM) {
+          throw new AssertionError("the server ended the call or the connection: frame type " + f.type());
         }
       }
       assertThat(most).isLessThan(ALLOWED_GROWTH);
@@ -180,28 +186,8 @@ class RequestBodyMemoryTest {
   private static void data(DataOutputStream out, byte[] b, int off, int len, boolean end) throws Exception {
     for (int at = off; at < off + len; at += 16_384) {
       int n = Math.min(16_384, off + len - at);
-      frame(out, 0, end && at + n == off + len ? 1 : 0, 1, java.util.Arrays.copyOfRange(b, at, at + n));
-    }
-  }
-
-  private static void frame(DataOutputStream out, int type, int flags, int stream, byte[] payload)
-      throws java.io.IOException {
-    out.writeByte(payload.length >> 16);
-    out.writeShort(payload.length & 0xffff);
-    out.writeByte(type);
-    out.writeByte(flags);
-    out.writeInt(stream);
-    out.write(payload);
-  }
-
-  private record Frame(int type, int flags, int stream) {
-    static Frame read(DataInputStream in) throws java.io.IOException {
-      int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-      int type = in.readUnsignedByte();
-      int flags = in.readUnsignedByte();
-      int stream = in.readInt() & 0x7fffffff;
-      in.readNBytes(length);
-      return new Frame(type, flags, stream);
+      Http2Frames.write(out, Http2Frames.DATA, end && at + n == off + len ? 1 : 0, 1,
+          java.util.Arrays.copyOfRange(b, at, at + n));
     }
   }
 }
