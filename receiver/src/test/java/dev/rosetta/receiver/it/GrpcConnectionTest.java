@@ -105,5 +105,4 @@ class GrpcConnectionTest {
       assertThat(in.read(new byte[1024]) < 0 || in.read(new byte[1024]) < 0).as("then closed").isTrue();
     }
   }
-
 }
