@@ -480,7 +480,9 @@ public final class OtlpWireDecoder {
         errors.reject(points, refusal);
         errors = new OtlpDecoder.Errors();
       }
-      List<Point> out = new ArrayList<>(points);
+      // most metrics have one point: kept in a list of one, not an array list Metric would copy
+      List<Point> out = points == 1 ? null : new ArrayList<>(points);
+      Point single = null;
       try {
         pos = dataStart;
         while (pos < dataEnd) {
@@ -488,7 +490,9 @@ public final class OtlpWireDecoder {
           if (t == OtlpWireDecoder.tag(1, LEN)) {
             int pointEnd = lengthEnd(dataEnd);
             Point p = dataField == 9 ? histogramPoint(pointEnd, shown) : numberPoint(pointEnd, shown);
-            if (p != null) {
+            if (p != null && out == null) {
+              single = p;
+            } else if (p != null) {
               out.add(p);
             }
             pos = pointEnd;
@@ -505,7 +509,8 @@ public final class OtlpWireDecoder {
       }
       pos = end;
       try {
-        Metric m = new Metric(name, description, unit, type, temporality, out);
+        List<Point> kept = out != null ? out : single == null ? List.of() : List.of(single);
+        Metric m = new Metric(name, description, unit, type, temporality, kept);
         return m.points().isEmpty() ? null : m;
       } catch (IllegalArgumentException e) {
         // the model refused what the checks let through: this metric only
