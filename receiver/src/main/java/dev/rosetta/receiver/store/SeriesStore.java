@@ -634,7 +634,9 @@ public final class SeriesStore implements StoreView {
           long metricSource = Sources.metric(resourceId, m.sourceName());
           claimant.metric = m;
           claimant.owner = null;
-          for (Point p : m.points()) {
+          List<Point> points = m.points();
+          for (int q = 0; q < n; q++) { // by index: an iterator here is not optimized away, one per metric
+            Point p = points.get(q);
             Object res;
             Labels labels;
             for (;;) {
