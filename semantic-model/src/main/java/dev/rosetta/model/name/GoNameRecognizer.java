@@ -101,6 +101,9 @@ public final class GoNameRecognizer {
   }
 
   private static List<Candidate> candidates(String name) {
+    if (name.isEmpty() || name.charAt(0) == '/') {
+      return List.of(); // a runtime/metrics path is what names are recognised as, never one of them
+    }
     List<Candidate> c = TABLE.get(name);
     if (c != null) {
       return c;

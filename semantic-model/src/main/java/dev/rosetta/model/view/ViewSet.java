@@ -151,8 +151,7 @@ public final class ViewSet {
   public ViewDecision decide(String rawName, String unit, boolean counter) {
     Objects.requireNonNull(rawName, "rawName");
     Objects.requireNonNull(unit, "unit");
-    // a runtime/metrics path is never one of the recognised names: one lookup, in the memo
-    if (rawName.isEmpty() || rawName.charAt(0) == '/' || !GoNameRecognizer.ambiguous(rawName)) {
+    if (!GoNameRecognizer.ambiguous(rawName)) {
       return decide(rawName);
     }
     String key = rawName + '\u0000' + unit + '\u0000' + counter;
