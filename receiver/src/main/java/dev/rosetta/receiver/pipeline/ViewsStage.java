@@ -93,10 +93,6 @@ public final class ViewsStage implements MetricStage {
   private final Counter counter;
   private final ViewStatistics statistics;
   private final java.util.Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** The origin step of each view, {@code view <id> (<file>#<index>)}, built once per view. */
-  private final Map<View, String> viewSteps = new java.util.concurrent.ConcurrentHashMap<>();
-  /** The origins of received metrics, by view step, name and quantity (see {@link #origin}). */
-  private final Map<OriginKey, Origin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ViewsStage(ViewSet views, Unmatched unmatched, Counter counter) {
     this(views, unmatched, counter, new ViewStatistics());
@@ -160,8 +156,8 @@ public final class ViewsStage implements MetricStage {
           omitted += r.omittedPoints();
           switch (r.status()) {
             case MAPPED -> {
-              String quantity = quantity(m, r.decision());
-              Metric sem = r.metric().orElseThrow().withOrigin(origin(m, r.decision(), quantity));
+              String quantity = r.decision().quantity().orElse(null);
+              Metric sem = r.metric().orElseThrow().withOrigin(origin(m, r.decision()));
               int lost = merge(out, sem, rank(r), quantity);
               mapped += sem.points().size() - lost;
               duplicates += lost;
@@ -187,7 +183,7 @@ public final class ViewsStage implements MetricStage {
             case UNMATCHED -> {
               unmatchedNames.merge(m.name(), (long) n, Long::sum);
               if (unmatched == Unmatched.PASSTHROUGH) {
-                String quantity = quantity(m, null);
+                String quantity = quantity(m);
                 Metric through = quantity == null || quantity.equals(m.receivedName())
                     ? m
                     : m.withOrigin(m.origin().withQuantity(quantity));
@@ -210,8 +206,8 @@ public final class ViewsStage implements MetricStage {
             ViewResult o = extra.get(i);
             if (o.status() == ViewResult.Status.MAPPED) {
               Metric m = normalized.get(i);
-              String quantity = quantity(m, o.decision());
-              Metric sem = o.metric().orElseThrow().withOrigin(origin(m, o.decision(), quantity));
+              String quantity = o.decision().quantity().orElse(null);
+              Metric sem = o.metric().orElseThrow().withOrigin(origin(m, o.decision()));
               overlaid += sem.points().size() - merge(out, sem, rank(o), quantity);
             } else if (o.status() == ViewResult.Status.INVALID) {
               logOnce(o);
@@ -246,53 +242,28 @@ public final class ViewsStage implements MetricStage {
   }
 
   /**
-   * The Go runtime quantity a raw metric stands for: the path its name was recognised as, or its own
-   * name when that is a path, as the path Go documents it identical to; null for any other metric.
-   *
-   * @param d the decision that mapped it; null when none did
+   * The Go runtime quantity a metric no view mapped stands for: its own name when that is a path, as
+   * the path Go documents it identical to; null for any other metric. (A mapped metric's is its
+   * decision's {@link ViewDecision#quantity()}, which counts a recognised name too.)
    */
-  private static String quantity(Metric raw, ViewDecision d) {
-    if (d != null && d.recognition().isPresent()) {
-      return GoCatalog.identity(d.recognition().get().path().text());
-    }
+  private static String quantity(Metric raw) {
     String name = raw.name();
     return !name.isEmpty() && name.charAt(0) == '/' ? GoCatalog.identity(name) : null;
   }
 
   /**
    * The origin of a metric the view of {@code d} mapped: its received name, then the view; with the
-   * Go runtime quantity it stands for, when it does (see {@link #quantity}).
+   * Go runtime quantity it stands for, when it does. A metric as received (the usual case) takes the
+   * decision's own, shared by every series the name makes.
    */
-  private Origin origin(Metric raw, ViewDecision d, String quantity) {
-    View view = d.view().orElseThrow();
-    String step = viewSteps.get(view);
-    if (step == null) {
-      step = "view " + view.id() + (view.id().equals(view.source().toString()) ? "" : " (" + view.source() + ")");
-      if (viewSteps.size() < 10_000) {
-        viewSteps.put(view, step);
-      }
+  private static Origin origin(Metric raw, ViewDecision d) {
+    if (raw.origin() == Origin.RECEIVED) {
+      return d.receivedOrigin();
     }
-    if (raw.origin() != Origin.RECEIVED) {
-      return origin(raw.origin(), step, raw.name(), quantity);
-    }
-    // a metric as received: one origin per view, name and quantity, shared by every series it makes
-    OriginKey key = new OriginKey(step, raw.name(), quantity);
-    Origin o = origins.get(key);
-    if (o == null) {
-      o = origin(Origin.RECEIVED, step, raw.name(), quantity);
-      if (origins.size() < 10_000) {
-        origins.put(key, o);
-      }
-    }
-    return o;
-  }
-
-  private static Origin origin(Origin before, String step, String name, String quantity) {
-    Origin o = before.then(step, name);
+    Origin o = raw.origin().then(d.view().orElseThrow().originStep(), raw.name());
+    String quantity = d.quantity().orElse(null);
     return quantity == null || quantity.equals(o.receivedName()) ? o : o.withQuantity(quantity);
   }
-
-  private record OriginKey(String step, String name, String quantity) {}
 
   /**
    * The number values of one resource's raw metrics, by canonical raw name, for views that derive

@@ -31,6 +31,7 @@ public final class View {
   private final Optional<Reduce> reduce;
   private final int line;
   private final int column;
+  private final String originStep;
 
   View(
       String id,
@@ -90,6 +91,7 @@ public final class View {
     this.omitValues = omitValues.clone();
     this.derivation = Objects.requireNonNull(derivation, "derivation");
     this.reduce = Objects.requireNonNull(reduce, "reduce");
+    this.originStep = "view " + id + (id.equals(source.toString()) ? "" : " (" + source + ")");
   }
 
   /** The view's {@code id}, or {@code <file>#<index>} when none was given. */
@@ -99,6 +101,14 @@ public final class View {
 
   public ViewSource source() {
     return source;
+  }
+
+  /**
+   * How the origin of a metric this view mapped names the view: {@code view <id>}, with the file and
+   * index in parentheses when the id was given (see {@link dev.rosetta.model.Origin#steps()}).
+   */
+  public String originStep() {
+    return originStep;
   }
 
   public Grammar grammar() {

@@ -2,6 +2,8 @@ package dev.rosetta.model.view;
 
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.MetricType;
+import dev.rosetta.model.Origin;
+import dev.rosetta.model.name.GoCatalog;
 import dev.rosetta.model.name.MetricName;
 import dev.rosetta.model.name.NameError;
 import dev.rosetta.model.name.Recognition;
@@ -65,6 +67,9 @@ public final class ViewDecision {
   private final Optional<String> viewIdOptional;
   private final Optional<String> nameOptional;
   private final Optional<Recognition> recognitionOptional;
+  private final Optional<String> quantity;
+  /** {@link #receivedOrigin()}, made on first use (an immutable value: a race makes it twice, equal). */
+  private Origin receivedOrigin;
 
   private ViewDecision(
       Kind kind,
@@ -95,6 +100,9 @@ public final class ViewDecision {
     this.viewIdOptional = view == null ? Optional.empty() : Optional.of(view.id());
     this.nameOptional = Optional.ofNullable(name);
     this.recognitionOptional = Optional.ofNullable(recognition);
+    this.quantity = recognition != null ? Optional.of(GoCatalog.identity(recognition.path().text()))
+        : !input.isEmpty() && input.charAt(0) == '/' ? Optional.of(GoCatalog.identity(input))
+        : Optional.empty();
   }
 
   static ViewDecision malformed(String input, NameError error) {
@@ -251,6 +259,35 @@ public final class ViewDecision {
   /** The help text; empty when the view has none (the input's description is then kept). */
   public String help() {
     return kind == Kind.MATCHED ? view.help() : "";
+  }
+
+  /**
+   * The Go runtime quantity the decided name stands for: the path it was recognised as, or the name
+   * itself when it is a path, as the path Go documents it identical to ({@link GoCatalog#identity});
+   * empty for any other name.
+   */
+  public Optional<String> quantity() {
+    return quantity;
+  }
+
+  /**
+   * The origin of a metric received under {@link #input()} that this decision's view mapped: the
+   * received name, then the view's {@link View#originStep() step}, with the {@link #quantity()}
+   * when the name stands for a Go runtime quantity under another name. Made once per decision, so
+   * every series of the name shares it.
+   *
+   * @throws java.util.NoSuchElementException when no view decided (unmatched or malformed)
+   */
+  public Origin receivedOrigin() {
+    Origin o = receivedOrigin;
+    if (o == null) {
+      o = Origin.RECEIVED.then(view().orElseThrow().originStep(), input);
+      if (quantity.isPresent() && !quantity.get().equals(o.receivedName())) {
+        o = o.withQuantity(quantity.get());
+      }
+      receivedOrigin = o;
+    }
+    return o;
   }
 
   /** Why a matched view's output is invalid; empty unless {@link Kind#INVALID}. */

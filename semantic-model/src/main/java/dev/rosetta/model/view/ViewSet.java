@@ -414,7 +414,7 @@ public final class ViewSet {
         }
         input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points,
             m.origin());
-        ViewResult result = applyDecision(d, input, siblings.apply(m), values);
+        ViewResult result = applyDecision(d, input, siblingsFor(d, m, siblings), values);
         int lost = m.points().size() - points.size();
         if (problem != null && result.status() == ViewResult.Status.MAPPED) {
           String why = lost + " point(s): " + problem;
@@ -423,10 +423,15 @@ public final class ViewSet {
         }
         results.add(result);
       } else {
-        results.add(applyDecision(d, input, siblings.apply(m), values));
+        results.add(applyDecision(d, input, siblingsFor(d, m, siblings), values));
       }
     }
     return results;
+  }
+
+  /** The metric's sibling attributes, looked up only for a decision whose labels read them. */
+  private static SiblingAttributes siblingsFor(ViewDecision d, Metric m, Function<Metric, SiblingAttributes> siblings) {
+    return d.attributeLabels().isEmpty() ? SiblingAttributes.none() : siblings.apply(m);
   }
 
   /** Histogram points with every bound moved from client_golang's float below the edge to the edge. */

@@ -1,9 +1,11 @@
 package dev.rosetta.model.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.MetricType;
+import dev.rosetta.model.Origin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,36 @@ class ViewSetTest {
     assertThat(gcTotal.viewId()).contains("go.any");
     assertThat(gcTotal.name()).contains("go.other.cpu");
     assertThat(gcTotal.labels()).isEqualTo(Labels.of("path", "classes/gc/total", "go.unit", "cpu-seconds"));
+  }
+
+  @Test
+  void aDecisionKnowsTheGoQuantityItsNameStandsForAndTheOriginOfWhatItMaps() {
+    ViewDecision assist = views.decide("/cpu/classes/gc/mark/assist:cpu-seconds");
+    assertThat(assist.quantity()).contains("/cpu/classes/gc/mark/assist:cpu-seconds");
+    Origin origin = assist.receivedOrigin();
+    assertThat(origin.receivedName()).isEqualTo("/cpu/classes/gc/mark/assist:cpu-seconds");
+    assertThat(origin.steps()).containsExactly("view go.cpu.classes (basic.yaml#2)");
+    assertThat(origin.quantity()).as("a path is its own quantity: nothing to declare").isEmpty();
+    assertThat(assist.receivedOrigin()).as("made once per decision").isSameAs(origin);
+
+    // a view without an id is named by its file and index once
+    assertThat(views.decide("/gc/pauses:seconds").receivedOrigin().steps()).containsExactly("view basic.yaml#3");
+    // Go documents /gc/pauses:seconds as the same quantity as /sched/pauses/total/gc:seconds
+    assertThat(views.decide("/gc/pauses:seconds").quantity()).contains("/sched/pauses/total/gc:seconds");
+    assertThat(views.decide("/gc/pauses:seconds").receivedOrigin().quantity())
+        .isEqualTo("/sched/pauses/total/gc:seconds");
+
+    // a name of another Go instrumentation stands for the path it is recognised as
+    ViewDecision goroutines = views.decide("go_sched_goroutines_goroutines");
+    assertThat(goroutines.recognition()).isPresent();
+    assertThat(goroutines.quantity()).contains(goroutines.recognition().get().path().text());
+
+    ViewDecision jvm = views.decide("java.lang:type=GarbageCollector,name=G1 Young Generation/CollectionCount");
+    assertThat(jvm.quantity()).isEmpty();
+    assertThat(jvm.receivedOrigin().steps()).containsExactly("view jvm.gc.count (basic.yaml#8)");
+    assertThat(views.decide("not_a_known_name").quantity()).isEmpty();
+    assertThatThrownBy(() -> views.decide("not_a_known_name").receivedOrigin())
+        .isInstanceOf(java.util.NoSuchElementException.class);
   }
 
   @Test
