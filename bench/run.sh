@@ -10,7 +10,7 @@
 #               4 connections; points/s, points per receiver CPU-second, peak RSS; --rounds rounds
 #   rate        10,000 points/s in requests of 106 points: % of a core and RSS
 #   scrape      Rosetta's /metrics with 106,000 series (histograms included): idle (the first scrapes,
-#               then after a warm-up of scrapes) and under full ingest
+#               then after a warm-up of scrapes, then gzip as Prometheus asks) and under full ingest
 #   queue       Rosetta forwarding to a local sink with a memory queue against a file_storage queue
 # vmagent and VictoriaMetrics come from Debian trixie's victoria-metrics package, unpacked into
 # bench/.peers (nothing of trixie is installed). Logs and results go to bench/.out/<time>/.
@@ -327,7 +327,7 @@ fi
 # --- /metrics with 100k series --------------------------------------------------------------------
 if has_case scrape && wants rosetta; then
   say ""
-  say "== Rosetta /metrics with 106,000 series: ${scrapes} scrapes idle, ${scrapes} more after ${scrape_warmup} of scrapes, then ${scrapes} under full ingest =="
+  say "== Rosetta /metrics with 106,000 series: ${scrapes} scrapes idle, ${scrapes} more after ${scrape_warmup} of scrapes, ${scrapes} with gzip, then ${scrapes} under full ingest =="
   RUN=$((RUN + 1))
   start_receiver rosetta
   client scrape --name rosetta --url "$URL" --metrics-url "$METRICS_URL" --pid "$RPID" \

@@ -114,6 +114,7 @@ public final class BenchReport {
       String when = switch (r.kind()) {
         case "scrape-loaded" -> "full ingest";
         case "scrape-cold" -> "idle, first scrapes";
+        case "scrape-gzip" -> "idle, gzip (as Prometheus asks)";
         default -> "idle, warmed up";
       };
       System.out.printf(Locale.ROOT, "| %s | %s | %.1f ms | %.1f ms | %s | %s | %,d MiB |%n", r.name(),

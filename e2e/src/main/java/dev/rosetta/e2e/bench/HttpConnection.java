@@ -47,8 +47,13 @@ final class HttpConnection implements Closeable {
 
   /** The bytes of a GET of {@code uri}, without compression. */
   static byte[] get(URI uri) {
+    return get(uri, "identity");
+  }
+
+  /** The bytes of a GET of {@code uri} with the {@code Accept-Encoding} given (Prometheus asks for gzip). */
+  static byte[] get(URI uri, String acceptEncoding) {
     return ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-        + "\r\nAccept-Encoding: identity\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        + "\r\nAccept-Encoding: " + acceptEncoding + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   /**

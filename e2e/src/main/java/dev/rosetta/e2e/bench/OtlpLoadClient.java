@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * rate        a steady rate: --rate 10000 --points-per-request 106 --requests 10 --warmup 30s --duration 60s
  * scrape      loads --requests x --points-per-request series once, then times --scrapes GETs of
  *             --metrics-url alone right away (cold: the JIT compiler still at work), again after
- *             --warmup of back-to-back scrapes, and then while --connections send at full speed
+ *             --warmup of back-to-back scrapes, then with Accept-Encoding: gzip (as Prometheus
+ *             scrapes), and then while --connections send at full speed
  * </pre>
  *
  * Every mode takes {@code --histogram-bounds} (40): the explicit bounds of each of the eight Go
@@ -297,7 +298,9 @@ public final class OtlpLoadClient {
     Duration warmup = duration("warmup", "5s");
     long[] cold;
     long[] idle;
+    long[] gzip;
     long bytes;
+    long gzipBytes;
     int warming = 0;
     try (HttpConnection conn = new HttpConnection(metrics, 120_000)) {
       bytes = conn.exchange(get, 0).length(); // the first scrape is not counted
@@ -308,6 +311,10 @@ public final class OtlpLoadClient {
         conn.exchange(get, 0);
       }
       idle = timeScrapes(conn, get, scrapes);
+      // as Prometheus scrapes: gzip asked for (after one untimed scrape that compiles the compressing path)
+      byte[] gzipGet = HttpConnection.get(metrics, "gzip");
+      gzipBytes = conn.exchange(gzipGet, 0).length();
+      gzip = timeScrapes(conn, gzipGet, scrapes);
     }
     System.out.printf(Locale.ROOT,
         "%-16s /metrics with %,d series loaded (histograms included), %,d bytes: first %d scrapes median %.1f ms,"
@@ -319,6 +326,11 @@ public final class OtlpLoadClient {
         Long.toString(receiver.peakRssKib())));
     appendResult(String.join("\t", "scrape", opts.getOrDefault("round", "1"), name(),
         fmt(pct(idle, 0.5)), fmt(pct(idle, 0.99)), Long.toString(bytes), Integer.toString(scrapes),
+        Long.toString(receiver.peakRssKib())));
+    System.out.printf(Locale.ROOT, "%-16s /metrics gzip (as Prometheus asks), %,d bytes: median %.1f ms, p99 %.1f ms"
+        + " over %d scrapes%n", name(), gzipBytes, pct(gzip, 0.5), pct(gzip, 0.99), scrapes);
+    appendResult(String.join("\t", "scrape-gzip", opts.getOrDefault("round", "1"), name(),
+        fmt(pct(gzip, 0.5)), fmt(pct(gzip, 0.99)), Long.toString(gzipBytes), Integer.toString(scrapes),
         Long.toString(receiver.peakRssKib())));
 
     // the same scrapes while the senders go at full speed

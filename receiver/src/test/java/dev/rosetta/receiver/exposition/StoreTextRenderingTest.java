@@ -185,6 +185,41 @@ class StoreTextRenderingTest {
   }
 
   @Test
+  void gzipIsTheFastestLevelAndDecompressesToThePlainBody() throws Exception {
+    SeriesStore store = store();
+    List<Point> points = new ArrayList<>();
+    Random random = new Random(7);
+    for (int i = 0; i < 5_000; i++) {
+      points.add(num(random.nextInt(1_000_000), "pod", "pod-" + i, "zone", "zone-" + (i % 3)));
+    }
+    store.apply(batch(Labels.of("service.name", "api"),
+        metric("queue.depth", "", "", MetricType.GAUGE, points.toArray(Point[]::new))));
+    ScrapeHandler handler = new ScrapeHandler(new CollectorRegistry(), new StoreCollector(store), false);
+    byte[] plain = handler.scrape(null, null, Set.of()).body();
+    byte[] gz = handler.scrape(null, "gzip", Set.of()).body();
+    try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      assertThat(in.readAllBytes()).isEqualTo(plain);
+    }
+    assertThat(gz.length).as("a body compressed at the fastest level is larger than the default level's")
+        .isGreaterThan(deflated(plain, java.util.zip.Deflater.DEFAULT_COMPRESSION))
+        .isLessThanOrEqualTo(deflated(plain, java.util.zip.Deflater.BEST_SPEED) + 64);
+  }
+
+  /** The size of the raw deflate stream of {@code body} at {@code level}, its gzip header and trailer added. */
+  private static int deflated(byte[] body, int level) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(level, true);
+    d.setInput(body);
+    d.finish();
+    byte[] out = new byte[body.length + 1024];
+    int n = 0;
+    while (!d.finished()) {
+      n += d.deflate(out, n, out.length - n);
+    }
+    d.end();
+    return n + 18;
+  }
+
+  @Test
   void aScrapeServesTheRegistryThenTheStoreAndFiltersAndOpenMetricsGoThroughSimpleclient() throws Exception {
     SeriesStore store = store();
     fill(store);
