@@ -287,12 +287,19 @@ public final class StoreCollector extends Collector {
   private static final byte[] OPEN = {'{'};
 
   /**
-   * Label blocks encoded once each, through a small buffer of their own: {@link #of} leaves the
-   * block in {@link #block}/{@link #length}, valid until the next call.
+   * Label blocks encoded once each, into a small buffer of their own: {@link #of} leaves the block
+   * in {@link #block}/{@link #length}, valid until the next call. The {@code name="} of each label
+   * name is encoded once per scrape (a store has few label names and many series), and a value of
+   * ASCII without characters to escape (most of them) is copied a byte per character; any other
+   * goes through {@link ExpositionWriter#escapedLabelValue}.
    */
   private static final class LabelBlocks {
+    /** Label names whose {@code name="} bytes are kept per scrape, at most. */
+    private static final int NAMES = 1024;
+
     private final Bytes bytes = new Bytes();
     private final ExpositionWriter w = new ExpositionWriter(bytes);
+    private final Map<String, byte[]> heads = new java.util.HashMap<>();
     /** The last block encoded by {@link #of}, {@link #length} bytes of it; null for no labels. */
     byte[] block;
     int length;
@@ -306,11 +313,13 @@ public final class StoreCollector extends Collector {
         return this;
       }
       bytes.length = 0;
-      w.ascii('{');
+      bytes.write('{');
       for (int i = 0; i < n; i++) {
-        label(labels.name(i), labels.value(i));
+        bytes.write(head(labels.name(i)));
+        value(labels.value(i));
+        bytes.write('"');
+        bytes.write(',');
       }
-      w.flush();
       block = bytes.array;
       length = bytes.length;
       return this;
@@ -319,16 +328,48 @@ public final class StoreCollector extends Collector {
     /** {@code name="value",} as an array of its own. */
     byte[] extra(String name, String value) throws IOException {
       bytes.length = 0;
-      label(name, value);
-      w.flush();
-      return java.util.Arrays.copyOf(bytes.array, bytes.length);
-    }
-
-    private void label(String name, String value) throws IOException {
       w.ascii(name);
       w.ascii("=\"");
       w.escapedLabelValue(value);
       w.ascii("\",");
+      w.flush();
+      return java.util.Arrays.copyOf(bytes.array, bytes.length);
+    }
+
+    /** The bytes of {@code name="}, kept for the scrape. */
+    private byte[] head(String name) throws IOException {
+      byte[] head = heads.get(name);
+      if (head == null) {
+        int start = bytes.length;
+        w.ascii(name);
+        w.ascii("=\"");
+        w.flush();
+        head = java.util.Arrays.copyOfRange(bytes.array, start, bytes.length);
+        bytes.length = start;
+        if (heads.size() < NAMES) {
+          heads.put(name, head);
+        }
+      }
+      return head;
+    }
+
+    /** A label value escaped as the text format wants. */
+    private void value(String v) throws IOException {
+      int n = v.length();
+      bytes.reserve(n);
+      byte[] a = bytes.array;
+      int at = bytes.length;
+      for (int i = 0; i < n; i++) {
+        char c = v.charAt(i);
+        if (c >= 0x80 || c == '\\' || c == '"' || c == '\n') {
+          bytes.length = at;
+          w.escapedLabelValue(i == 0 ? v : v.substring(i));
+          w.flush();
+          return;
+        }
+        a[at++] = (byte) c;
+      }
+      bytes.length = at;
     }
   }
 
@@ -336,6 +377,18 @@ public final class StoreCollector extends Collector {
   private static final class Bytes extends java.io.OutputStream {
     byte[] array = new byte[256];
     int length;
+
+    /** Room for {@code n} more bytes. */
+    void reserve(int n) {
+      if (array.length - length < n) {
+        array = java.util.Arrays.copyOf(array, Math.max(array.length * 2, length + n));
+      }
+    }
+
+    @Override
+    public void write(byte[] b) {
+      write(b, 0, b.length);
+    }
 
     @Override
     public void write(int b) {
