@@ -16,7 +16,6 @@ import dev.rosetta.model.name.ParseResult;
 import dev.rosetta.model.name.Recognition;
 import dev.rosetta.model.view.BatchValues;
 import dev.rosetta.model.view.SiblingAttributes;
-import dev.rosetta.model.view.View;
 import dev.rosetta.model.view.ViewDecision;
 import dev.rosetta.model.view.ViewResult;
 import dev.rosetta.model.view.ViewSet;
