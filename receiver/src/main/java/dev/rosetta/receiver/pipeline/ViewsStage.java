@@ -156,7 +156,7 @@ public final class ViewsStage implements MetricStage {
           switch (r.status()) {
             case MAPPED -> {
               String quantity = r.decision().quantity().orElse(null);
-              Metric sem = r.metric().orElseThrow().withOrigin(origin(m, r.decision()));
+              Metric sem = r.metric().orElseThrow(); // with its origin: the name received, then the view
               int lost = merge(out, sem, rank(r), quantity);
               mapped += sem.points().size() - lost;
               duplicates += lost;
@@ -206,7 +206,7 @@ public final class ViewsStage implements MetricStage {
             if (o.status() == ViewResult.Status.MAPPED) {
               Metric m = normalized.get(i);
               String quantity = o.decision().quantity().orElse(null);
-              Metric sem = o.metric().orElseThrow().withOrigin(origin(m, o.decision()));
+              Metric sem = o.metric().orElseThrow(); // with its origin: the name received, then the view
               overlaid += sem.points().size() - merge(out, sem, rank(o), quantity);
             } else if (o.status() == ViewResult.Status.INVALID) {
               logOnce(o);
@@ -248,20 +248,6 @@ public final class ViewsStage implements MetricStage {
   private static String quantity(Metric raw) {
     String name = raw.name();
     return !name.isEmpty() && name.charAt(0) == '/' ? GoCatalog.identity(name) : null;
-  }
-
-  /**
-   * The origin of a metric the view of {@code d} mapped: its received name, then the view; with the
-   * Go runtime quantity it stands for, when it does. A metric as received (the usual case) takes the
-   * decision's own, shared by every series the name makes.
-   */
-  private static Origin origin(Metric raw, ViewDecision d) {
-    if (raw.origin() == Origin.RECEIVED) {
-      return d.receivedOrigin();
-    }
-    Origin o = raw.origin().then(d.view().orElseThrow().originStep(), raw.name());
-    String quantity = d.quantity().orElse(null);
-    return quantity == null || quantity.equals(o.receivedName()) ? o : o.withQuantity(quantity);
   }
 
   /**

@@ -281,13 +281,26 @@ public final class ViewDecision {
   public Origin receivedOrigin() {
     Origin o = receivedOrigin;
     if (o == null) {
-      o = Origin.RECEIVED.then(view().orElseThrow().originStep(), input);
-      if (quantity.isPresent() && !quantity.get().equals(o.receivedName())) {
-        o = o.withQuantity(quantity.get());
-      }
+      o = mapped(Origin.RECEIVED);
       receivedOrigin = o;
     }
     return o;
+  }
+
+  /**
+   * The origin of a metric named {@link #input()} that came with {@code before} (the steps it went
+   * through already) and that this decision's view mapped: {@code before}, then the view's step, with
+   * the {@link #quantity()} as for {@link #receivedOrigin()}, which is the case of a metric as received.
+   *
+   * @throws java.util.NoSuchElementException when no view decided (unmatched or malformed)
+   */
+  public Origin origin(Origin before) {
+    return before == Origin.RECEIVED ? receivedOrigin() : mapped(before);
+  }
+
+  private Origin mapped(Origin before) {
+    Origin o = before.then(view().orElseThrow().originStep(), input);
+    return quantity.isPresent() && !quantity.get().equals(o.receivedName()) ? o.withQuantity(quantity.get()) : o;
   }
 
   /** Why a matched view's output is invalid; empty unless {@link Kind#INVALID}. */

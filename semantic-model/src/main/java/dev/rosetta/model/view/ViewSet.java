@@ -4,6 +4,7 @@ import dev.rosetta.model.io.TextFiles;
 import dev.rosetta.model.HistogramPoint;
 import dev.rosetta.model.Labels;
 import dev.rosetta.model.Metric;
+import dev.rosetta.model.Origin;
 import dev.rosetta.model.MetricType;
 import dev.rosetta.model.NumberPoint;
 import dev.rosetta.model.Point;
@@ -361,7 +362,9 @@ public final class ViewSet {
    * runtime's edges are moved back, and a MemStats composite (such as {@code
    * go_memstats_heap_inuse_bytes}) takes away the other part named by the recognition, which must be
    * among {@code raw} with a point of the same labels (else the result is {@link
-   * ViewResult.Status#INVALID} and says so). Never throws for bad input.
+   * ViewResult.Status#INVALID} and says so). A mapped metric records where it came from: its
+   * origin is the raw metric's followed by the view ({@link ViewDecision#origin}). Never throws for
+   * bad input.
    *
    * @param raw the metrics, named by their raw names
    * @param siblings the sibling MBean attributes for each metric
@@ -414,7 +417,7 @@ public final class ViewSet {
         }
         input = new Metric(r.path().text(), m.description(), r.path().ucumUnit(), m.type(), m.temporality(), points,
             m.origin());
-        ViewResult result = applyDecision(d, input, siblingsFor(d, m, siblings), values);
+        ViewResult result = applyDecision(d, input, m.origin(), siblingsFor(d, m, siblings), values);
         int lost = m.points().size() - points.size();
         if (problem != null && result.status() == ViewResult.Status.MAPPED) {
           String why = lost + " point(s): " + problem;
@@ -423,7 +426,7 @@ public final class ViewSet {
         }
         results.add(result);
       } else {
-        results.add(applyDecision(d, input, siblingsFor(d, m, siblings), values));
+        results.add(applyDecision(d, input, m.origin(), siblingsFor(d, m, siblings), values));
       }
     }
     return results;
@@ -471,7 +474,12 @@ public final class ViewSet {
     return out;
   }
 
-  private ViewResult applyDecision(ViewDecision d, Metric raw, SiblingAttributes siblings, BatchValues values) {
+  /**
+   * @param raw the metric under the name the decision maps (a recognised name's path)
+   * @param before the origin the metric came with, under the name it was decided by
+   */
+  private ViewResult applyDecision(
+      ViewDecision d, Metric raw, Origin before, SiblingAttributes siblings, BatchValues values) {
     int n = raw.points().size();
     switch (d.kind()) {
       case MALFORMED, UNMATCHED -> {
@@ -571,8 +579,8 @@ public final class ViewSet {
       return new ViewResult(ViewResult.Status.INVALID, d, Optional.empty(), dropped, Optional.of(problem), omitted);
     }
     String help = d.help().isEmpty() ? raw.description() : d.help();
-    Metric metric =
-        new Metric(d.name().orElseThrow(), help, d.unit().orElse(raw.unit()), out, temporality, points);
+    Metric metric = new Metric(
+        d.name().orElseThrow(), help, d.unit().orElse(raw.unit()), out, temporality, points, d.origin(before));
     return new ViewResult(
         ViewResult.Status.MAPPED, d, Optional.of(metric), dropped, Optional.ofNullable(problem), omitted);
   }

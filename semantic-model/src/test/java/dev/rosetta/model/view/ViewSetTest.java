@@ -76,6 +76,15 @@ class ViewSetTest {
     assertThat(views.decide("not_a_known_name").quantity()).isEmpty();
     assertThatThrownBy(() -> views.decide("not_a_known_name").receivedOrigin())
         .isInstanceOf(java.util.NoSuchElementException.class);
+
+    // what the view maps carries that origin; after a step taken before the views, that step first
+    dev.rosetta.model.Metric received = new dev.rosetta.model.Metric("/cpu/classes/gc/mark/assist:cpu-seconds", "",
+        "s", MetricType.COUNTER, dev.rosetta.model.Temporality.CUMULATIVE,
+        java.util.List.of(new dev.rosetta.model.NumberPoint(Labels.empty(), 0, 1, 2.5)));
+    assertThat(views.apply(received, SiblingAttributes.none()).metric().orElseThrow().origin()).isSameAs(origin);
+    Origin relabelled = Origin.RECEIVED.then("relabel.input", "/cpu/classes/gc/mark/assist:cpu-seconds");
+    assertThat(views.apply(received.withOrigin(relabelled), SiblingAttributes.none()).metric().orElseThrow().origin()
+        .steps()).containsExactly("relabel.input", "view go.cpu.classes (basic.yaml#2)");
   }
 
   @Test
