@@ -135,6 +135,25 @@ class LauncherTest {
   }
 
   @Test
+  void theOptimizingCompilerComesSoonerWithSmallerCompilationsUnlessTheUserSetsThem() throws Exception {
+    String root = cgroupV2("max").toString();
+    String soon = "-XX:Tier4InvocationThreshold=500 -XX:Tier4MinInvocationThreshold=60"
+        + " -XX:Tier4CompileThreshold=1500 -XX:Tier4BackEdgeThreshold=4000";
+    // the JVM that runs takes them (version() asserts that the command succeeded)
+    String command = version(Map.of("ROSETTA_CGROUP_ROOT", root)).command();
+    assertThat(command).contains(" " + soon + " ").contains(" -XX:InlineSmallCode=500 ");
+    for (String own : List.of("-XX:Tier3InvocationThreshold=100", "-XX:CompileThresholdScaling=0.5",
+        "-XX:Tier4BackEdgeThreshold=9000")) {
+      command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "ROSETTA_JAVA_OPTS", own)).command();
+      assertThat(command).as(own).doesNotContain("Tier4InvocationThreshold=500").contains(" " + own + " -jar ")
+          .contains(" -XX:InlineSmallCode=500 ");
+    }
+    command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "ROSETTA_JAVA_OPTS", "-XX:InlineSmallCode=2500")).command();
+    assertThat(command).doesNotContain("InlineSmallCode=500 ").contains(" " + soon + " ")
+        .contains(" -XX:InlineSmallCode=2500 -jar ");
+  }
+
+  @Test
   void theUsersOptionsComeLastAndReplaceTheDefaultsTheySet() throws Exception {
     String root = cgroupV2("max").toString();
     String command = version(Map.of("ROSETTA_CGROUP_ROOT", root, "JAVA_OPTS", "-Dfrom=java_opts",
