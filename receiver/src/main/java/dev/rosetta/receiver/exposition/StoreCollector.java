@@ -315,10 +315,7 @@ public final class StoreCollector extends Collector {
       bytes.length = 0;
       bytes.write('{');
       for (int i = 0; i < n; i++) {
-        bytes.write(head(labels.name(i)));
-        value(labels.value(i));
-        bytes.write('"');
-        bytes.write(',');
+        label(labels.name(i), labels.value(i));
       }
       block = bytes.array;
       length = bytes.length;
@@ -328,12 +325,16 @@ public final class StoreCollector extends Collector {
     /** {@code name="value",} as an array of its own. */
     byte[] extra(String name, String value) throws IOException {
       bytes.length = 0;
-      w.ascii(name);
-      w.ascii("=\"");
-      w.escapedLabelValue(value);
-      w.ascii("\",");
-      w.flush();
+      label(name, value);
       return java.util.Arrays.copyOf(bytes.array, bytes.length);
+    }
+
+    /** Appends {@code name="value",}. */
+    private void label(String name, String value) throws IOException {
+      bytes.write(head(name));
+      value(value);
+      bytes.write('"');
+      bytes.write(',');
     }
 
     /** The bytes of {@code name="}, kept for the scrape. */
