@@ -71,9 +71,12 @@ class StatusPageTest {
       assertThat(resp.statusCode()).isEqualTo(200);
       assertThat(resp.body()).contains("rejectedDataPoints").contains("collision");
 
-      // both targets scraped at least once
-      Await.until("both scrape targets reported on /status", DEADLINE, () -> rosetta.get("/status").body(),
-          b -> b.contains(up) && b.contains(down) && b.contains(">up<") && b.contains(">down<"));
+      // both targets scraped at least once, read from the targets' table: "up" is also a metric name
+      // that the unmatched-names table shows after the first scrape of either target
+      Await.until("both scrape targets reported on /status", DEADLINE,
+          () -> tables(rosetta.get("/status").body()).getOrDefault("scrape-targets", List.of()),
+          rows -> rows.stream().anyMatch(r -> r.size() > 3 && r.get(2).contains(up) && r.get(3).equals("up"))
+              && rows.stream().anyMatch(r -> r.size() > 3 && r.get(2).contains(down) && r.get(3).equals("down")));
 
       String dom = chromium(chromium, "--dump-dom", "http://" + rosetta.metricsTarget() + "/status");
       Files.writeString(Peers.logDir(getClass()).resolve("status-dom.html"), dom);
