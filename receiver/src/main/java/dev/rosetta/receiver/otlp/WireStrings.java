@@ -9,7 +9,8 @@ import java.util.Arrays;
  * most attribute values repeat from request to request, so one {@code String} per distinct short
  * byte sequence serves them all instead of one per occurrence.
  *
- * <p>The cache is direct-mapped (a slot per hash, the last sequence seen in a slot wins), bounded
+ * <p>The cache is two-way set-associative (two slots per hash, the older of the two replaced: two
+ * names of a request that share a hash do not evict each other on every request), bounded
  * ({@value #SLOTS} entries of at most {@value #MAX_CACHED} bytes) and lock-free: an entry is
  * immutable, so a thread sees either an older entry or a complete newer one.
  */
@@ -18,6 +19,8 @@ final class WireStrings {
   static final int MAX_CACHED = 128;
 
   private static final Entry[] CACHE = new Entry[SLOTS];
+  private static final long MIX = 0x9E3779B97F4A7C15L;
+  private static final long MIX2 = 0xC2B2AE3D27D4EB4FL;
 
   private WireStrings() {}
 
@@ -44,20 +47,48 @@ final class WireStrings {
     if (len > MAX_CACHED) {
       return decode(b, off, len);
     }
-    int h = 1;
-    for (int i = off, end = off + len; i < end; i++) {
-      h = 31 * h + b[i];
+    int h = hash(b, off, len);
+    int slot = (h ^ (h >>> 13)) & (SLOTS - 2); // the first of a pair
+    Entry first = CACHE[slot];
+    if (matches(first, h, b, off, len)) {
+      return first.value;
     }
-    int slot = (h ^ (h >>> 13)) & (SLOTS - 1);
-    Entry e = CACHE[slot];
-    if (e != null && e.hash == h && Arrays.equals(e.bytes, 0, e.bytes.length, b, off, off + len)) {
-      return e.value;
+    Entry second = CACHE[slot + 1];
+    if (matches(second, h, b, off, len)) {
+      return second.value;
     }
     String s = decode(b, off, len);
     if (s != null) {
+      // the newest first; the older of the two is replaced
+      CACHE[slot + 1] = first;
       CACHE[slot] = new Entry(h, Arrays.copyOfRange(b, off, off + len), s);
     }
     return s;
+  }
+
+  private static boolean matches(Entry e, int h, byte[] b, int off, int len) {
+    return e != null && e.hash == h && Arrays.equals(e.bytes, 0, e.bytes.length, b, off, off + len);
+  }
+
+  /**
+   * A hash of {@code b[off, off + len)} read eight bytes at a time: a metric name of 40 bytes is five
+   * multiplications rather than forty dependent ones.
+   */
+  static int hash(byte[] b, int off, int len) {
+    long h = len * MIX;
+    int i = off;
+    int end = off + len;
+    for (; end - i >= Long.BYTES; i += Long.BYTES) {
+      long w = (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
+          | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48 | (b[i + 7] & 0xFFL) << 56;
+      h = Long.rotateLeft(h ^ w * MIX, 29) * MIX2;
+    }
+    long tail = 0;
+    for (int shift = 0; i < end; i++, shift += 8) {
+      tail |= (b[i] & 0xFFL) << shift;
+    }
+    h = (h ^ tail * MIX) * MIX2;
+    return (int) (h ^ (h >>> 32));
   }
 
   private static String decode(byte[] b, int off, int len) {
