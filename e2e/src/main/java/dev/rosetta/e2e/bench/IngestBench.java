@@ -140,6 +140,9 @@ public final class IngestBench {
 
   /** Renders /metrics (text format 0.0.4, the store's series after the registry's) into nowhere. */
   private static void render(ScrapeHandler handler, int scrapes) throws java.io.IOException {
+    if (scrapes <= 0) {
+      return; // --scrapes 0: ingest only
+    }
     ScrapeHandler.Format format = handler.negotiate(null, null);
     long[] millis = new long[scrapes];
     long bytes = 0;
