@@ -214,7 +214,7 @@ public final class ViewsStage implements MetricStage {
           }
         }
         if (!out.isEmpty()) {
-          List<Metric> metrics = new ArrayList<>(normalized.size()); // a metric per member, not per family
+          List<Metric> metrics = new ArrayList<>(out.size());
           out.values().forEach(f -> f.addTo(metrics));
           scopes.add(new ScopeMetrics(sm.scope(), metrics));
         }
@@ -421,7 +421,7 @@ public final class ViewsStage implements MetricStage {
    * member: the slots and their index are made when a second one comes.
    */
   private static final class Family {
-    private final ArrayList<Member> members = new ArrayList<>(1);
+    private final List<Member> members = new ArrayList<>(1);
     private List<Slot> slots;
     /** The first slot of each series. */
     private Map<Labels, Integer> bySeries;
@@ -455,22 +455,15 @@ public final class ViewsStage implements MetricStage {
    * kept (a delta metric may carry several points of one series), and so are points of a series
    * another, unrelated raw metric gave too (for the store to refuse or aggregate).
    */
-  /** Members a family's arrays are sized for once it has a second one. */
-  private static final int MEMBERS = 8;
-
   private static int merge(Map<FamilyKey, Family> out, Metric m, int rank, String quantity) {
     Family f = out.computeIfAbsent(new FamilyKey(m.name(), m.type(), m.unit()), k -> new Family());
     Member me = new Member(m, rank, quantity);
-    if (f.members.size() == 1) {
-      // a family of several raw metrics (Go's CPU and memory classes) has several more: one array
-      f.members.ensureCapacity(MEMBERS);
-    }
     f.members.add(me);
     if (f.members.size() == 1) {
       return 0; // nothing to compare with yet: its points are indexed when a second member comes
     }
     if (f.members.size() == 2) {
-      f.slots = new ArrayList<>(MEMBERS * Math.max(1, f.members.get(0).metric.points().size()));
+      f.slots = new ArrayList<>();
       f.bySeries = new HashMap<>();
       Member first = f.members.get(0);
       for (Point p : first.metric.points()) {
