@@ -48,7 +48,7 @@ final class WireStrings {
       return decode(b, off, len);
     }
     int h = hash(b, off, len);
-    int slot = (h ^ (h >>> 13)) & (SLOTS - 2); // the first of a pair
+    int slot = pair(h);
     Entry first = CACHE[slot];
     if (matches(first, h, b, off, len)) {
       return first.value;
@@ -64,6 +64,11 @@ final class WireStrings {
       CACHE[slot] = new Entry(h, Arrays.copyOfRange(b, off, off + len), s);
     }
     return s;
+  }
+
+  /** The first of the two slots of a hash. */
+  static int pair(int hash) {
+    return (hash ^ (hash >>> 13)) & (SLOTS - 2);
   }
 
   private static boolean matches(Entry e, int h, byte[] b, int off, int len) {

@@ -62,7 +62,7 @@ class WireStringsTest {
 
   @Test
   void twoNamesOfOneSetBothStayShared() {
-    // find two names whose hashes pick the same slot (so the same pair of slots)
+    // find two names whose hashes pick the same pair of slots
     java.util.Map<Integer, String> bySet = new java.util.HashMap<>();
     String a = null;
     String b = null;
@@ -70,7 +70,7 @@ class WireStringsTest {
       String name = "/sched/set-test-" + i + ":events";
       byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
       int h = WireStrings.hash(bytes, 0, bytes.length);
-      String other = bySet.putIfAbsent((h ^ (h >>> 13)) & (WireStrings.SLOTS - 1), name);
+      String other = bySet.putIfAbsent(WireStrings.pair(h), name);
       if (other != null) {
         a = other;
         b = name;
